@@ -1,0 +1,202 @@
+"""The typer application, its shared options, and the one place errors become exit codes.
+
+Only the ``cli`` package imports typer. Commands import the library inside
+their bodies, so ``mzplan --version`` and ``--help`` do not pay for pydantic.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from mzplan import __version__
+from mzplan.errors import ExitCode, MzplanError
+
+if TYPE_CHECKING:
+    from mzplan.loading import Loaded
+    from mzplan.repository import Repository
+
+def _report(error: MzplanError) -> None:
+    message = f"mzplan: error: {error.message}"
+    if error.hint:
+        message += f" ({error.hint})"
+    typer.echo(message, err=True)
+    report = getattr(error, "report", None)
+    if report is not None:
+        from mzplan.render.problems import format_problem
+
+        for problem in report.errors[:5]:
+            typer.echo("  " + format_problem(problem), err=True)
+
+
+app = typer.Typer(
+    name="mzplan",
+    help="Track the quantitative indicators of civil-affairs (民政) development plans.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def command(name: str | None = None) -> Callable[[F], F]:
+    """Register a command with the app; the one place where errors become messages and exit codes."""
+
+    def register(function: F) -> F:
+        @functools.wraps(function)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return function(*args, **kwargs)
+            except (typer.Exit, typer.Abort):
+                raise
+            except MzplanError as error:
+                if State.debug:
+                    raise
+                _report(error)
+                raise typer.Exit(error.exit_code) from None
+            except Exception as error:
+                if State.debug:
+                    raise
+                typer.echo(
+                    f"mzplan: internal error: {type(error).__name__}: {error} "
+                    "(run 'mzplan --debug ...' for the traceback)",
+                    err=True,
+                )
+                raise typer.Exit(ExitCode.USAGE) from None
+
+        app.command(name)(run)
+        return function
+
+    return register
+
+
+class State:
+    debug = False
+
+
+class ProblemFormat(str, enum.Enum):
+    """Output formats of ``validate``."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class ListFormat(str, enum.Enum):
+    """Output formats of ``list``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Language(str, enum.Enum):
+    """Languages of names and labels."""
+
+    zh = "zh"
+    en = "en"
+
+
+class ListKind(str, enum.Enum):
+    """What ``list`` lists."""
+
+    indicators = "indicators"
+    targets = "targets"
+    plans = "plans"
+    jurisdictions = "jurisdictions"
+
+
+class TargetTypeOption(str, enum.Enum):
+    """Target types for ``--type``."""
+
+    binding = "binding"
+    expected = "expected"
+
+
+class SchemaName(str, enum.Enum):
+    """Data files that have a JSON Schema."""
+
+    sources = "sources"
+    indicators = "indicators"
+    jurisdictions = "jurisdictions"
+    plans = "plans"
+    targets = "targets"
+
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Data repository to read (default: $MZPLAN_DATA, ./data, or the bundled data).",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+JurisdictionOption = Annotated[
+    list[str] | None,
+    typer.Option("--jurisdiction", "-j", help="Id or Chinese name; repeatable; 'all'."),
+]
+PlanOption = Annotated[list[str] | None, typer.Option("--plan", "-p", help="Plan id; repeatable.")]
+DomainOption = Annotated[list[str] | None, typer.Option("--domain", help="Domain id; repeatable.")]
+TypeOption = Annotated[
+    TargetTypeOption | None, typer.Option("--type", help="binding (约束性) or expected (预期性).")
+]
+LanguageOption = Annotated[Language, typer.Option("--lang", help="Language of names and labels.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mzplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback when something goes wrong.")
+    ] = False,
+) -> None:
+    """Track the quantitative indicators of civil-affairs (民政) development plans.
+
+    Example: mzplan status -j chongming
+    """
+    State.debug = debug or bool(os.environ.get("MZPLAN_DEBUG"))
+
+
+def load(data_dir: Path | None) -> Loaded:
+    from mzplan.datadir import locate_data_dir
+    from mzplan.loading import load_repository
+
+    directory = locate_data_dir(data_dir, os.environ, Path.cwd())
+    if not directory.is_dir():
+        from mzplan.errors import UsageError
+
+        raise UsageError(f"data directory {str(directory)!r} does not exist")
+    return load_repository(directory)
+
+
+def load_valid(data_dir: Path | None) -> Repository:
+    from mzplan.errors import DataError
+
+    loaded = load(data_dir)
+    if not loaded.report.valid:
+        raise DataError(loaded.report)
+    return loaded.repository
+
+
+def print_data(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -1,0 +1,68 @@
+"""Words shown to people, in Chinese and English, from one catalogue keyed by code.
+
+JSON keys and values stay English; only tables and reports use these.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["zh", "en"]
+
+_LABELS: dict[str, tuple[str, str]] = {
+    # columns
+    "indicator": ("指标", "Indicator"),
+    "jurisdiction": ("地区", "Jurisdiction"),
+    "plan": ("规划", "Plan"),
+    "type": ("类型", "Type"),
+    "baseline": ("基准值", "Baseline"),
+    "target": ("目标值", "Target"),
+    "unit": ("单位", "Unit"),
+    "domain": ("领域", "Domain"),
+    "direction": ("方向", "Direction"),
+    "measure": ("口径", "Measure"),
+    "id": ("编号", "Id"),
+    "name": ("名称", "Name"),
+    "level": ("层级", "Level"),
+    "parent": ("上级", "Parent"),
+    "period": ("期限", "Period"),
+    "document_number": ("文号", "Document"),
+    "issuer": ("发布机关", "Issuer"),
+    "source": ("出处", "Source"),
+    "latest": ("最新值", "Latest"),
+    "progress": ("进度", "Progress"),
+    "status": ("状态", "Status"),
+    "alert": ("预警", "Alert"),
+    # target types
+    "binding": ("约束性", "binding"),
+    "expected": ("预期性", "expected"),
+    # directions and measures
+    "increase": ("越高越好", "increase"),
+    "decrease": ("越低越好", "decrease"),
+    "level_measure": ("存量", "level"),
+    "cumulative": ("累计", "cumulative"),
+    "increment": ("新增", "increment"),
+    "milestone": ("里程碑", "milestone"),
+    "annual": ("每年", "annual"),
+    # statuses (METHODOLOGY.md)
+    "achieved": ("已完成", "achieved"),
+    "missed": ("未完成", "missed"),
+    "ahead": ("快于预期", "ahead"),
+    "on_track": ("基本符合预期", "on track"),
+    "lagging": ("滞后", "lagging"),
+    "regressing": ("逆向", "regressing"),
+    "no_data": ("无数据", "no data"),
+}
+
+
+def label(code: str, language: Language) -> str:
+    """Return the word for ``code`` in ``language``; an unknown code is shown as it is."""
+    pair = _LABELS.get(code)
+    if pair is None:
+        return code
+    return pair[0] if language == "zh" else pair[1]
+
+
+def measure_label(measure: str, language: Language) -> str:
+    """Return the word for a measure (``level`` shares its code with a column)."""
+    return label("level_measure" if measure == "level" else measure, language)

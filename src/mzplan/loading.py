@@ -1,0 +1,240 @@
+"""Load a data repository from disk: parse, validate and check every file.
+
+Loading never stops at the first problem: each file is parsed and validated
+on its own, problems are collected, and cross-file checks run over whatever
+validated. The result is a repository and a report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path as FilePath
+from typing import Any, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from mzplan.checks import check_repository
+from mzplan.models import (
+    IndicatorsFile,
+    JurisdictionsFile,
+    PlansFile,
+    SourcesFile,
+    TargetsFile,
+)
+from mzplan.problems import Finding, Positions, Problem, Report, place
+from mzplan.repository import Entry, Repository, TargetEntry
+from mzplan.yamlfile import YamlDocument, YamlError, parse_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+CATALOG_FILES: Mapping[str, type[BaseModel]] = {
+    "sources.yaml": SourcesFile,
+    "indicators.yaml": IndicatorsFile,
+    "jurisdictions.yaml": JurisdictionsFile,
+    "plans.yaml": PlansFile,
+}
+TARGETS_DIR = "targets"
+
+
+@dataclasses.dataclass(frozen=True)
+class Loaded:
+    """A repository and the report of everything wrong with it."""
+
+    repository: Repository
+    report: Report
+
+
+def load_repository(data_dir: FilePath, *, display_dir: str | None = None) -> Loaded:
+    """Load, validate and check the data repository in ``data_dir``.
+
+    ``display_dir`` is how file names start in messages (default: ``data_dir``
+    as given).
+    """
+    shown = display_dir if display_dir is not None else str(data_dir)
+    problems: list[Problem] = []
+    documents: dict[str, YamlDocument] = {}
+
+    def read(relative: str, model: type[M], required: bool) -> tuple[M | None, str]:
+        name = os.path.join(shown, relative)
+        path = data_dir / relative
+        if not path.is_file():
+            if required:
+                problems.append(
+                    Problem(
+                        file=name,
+                        code="missing-file",
+                        message=f"missing file {relative}",
+                        hint="run 'mzplan init' to create a valid data repository",
+                    )
+                )
+            return None, name
+        parsed, file_problems = validate_file(path.read_bytes(), name, model)
+        problems.extend(file_problems)
+        if parsed is not None:
+            documents[name] = parsed[1]
+        return (parsed[0] if parsed else None), name
+
+    sources, sources_name = read("sources.yaml", SourcesFile, True)
+    indicators, indicators_name = read("indicators.yaml", IndicatorsFile, True)
+    jurisdictions, jurisdictions_name = read("jurisdictions.yaml", JurisdictionsFile, True)
+    plans, plans_name = read("plans.yaml", PlansFile, True)
+
+    targets: list[TargetEntry] = []
+    targets_dir = data_dir / TARGETS_DIR
+    target_paths = sorted(targets_dir.rglob("*.yaml")) if targets_dir.is_dir() else []
+    for path in target_paths:
+        relative = path.relative_to(data_dir).as_posix()
+        content, name = read(relative, TargetsFile, True)
+        if content is None:
+            continue
+        targets.extend(
+            TargetEntry(content.plan, content.jurisdiction, target, name, ("targets", index))
+            for index, target in enumerate(content.targets)
+        )
+
+    repository = Repository(
+        sources=_entries(sources, "sources", sources_name),
+        domains=_entries(indicators, "domains", indicators_name),
+        indicators=_entries(indicators, "indicators", indicators_name),
+        jurisdictions=_entries(jurisdictions, "jurisdictions", jurisdictions_name),
+        plans=_entries(plans, "plans", plans_name),
+        targets=tuple(targets),
+    )
+    for finding in check_repository(repository):
+        document = documents.get(finding.file)
+        values: Positions = document.values if document else {}
+        keys: Positions = document.keys if document else {}
+        problems.append(place(finding, values, keys))
+    return Loaded(repository=repository, report=Report.of(problems))
+
+
+def _entries(content: BaseModel | None, field: str, file: str) -> tuple[Entry[Any], ...]:
+    if content is None:
+        return ()
+    values: Sequence[Any] = getattr(content, field)
+    return tuple(Entry(value, file, (field, index)) for index, value in enumerate(values))
+
+
+def validate_file(
+    content: bytes, name: str, model: type[M]
+) -> tuple[tuple[M, YamlDocument] | None, list[Problem]]:
+    """Parse YAML ``content`` and validate it against ``model``.
+
+    Return the model and the parsed document (or ``None``) and the problems,
+    each placed on its line. ``name`` is used only in messages.
+    """
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return None, [
+            Problem(
+                file=name,
+                code="encoding",
+                message=f"not UTF-8 text (byte {error.start})",
+                hint="save the file as UTF-8",
+            )
+        ]
+    try:
+        document = parse_yaml(text, name)
+    except YamlError as error:
+        return None, [error.problem]
+    data = document.data if document.data is not None else {}
+    if not isinstance(data, dict):
+        return None, [
+            Problem(
+                file=name,
+                line=1,
+                column=1,
+                code="yaml-structure",
+                message=f"expected a mapping at the top level, found {type(data).__name__}",
+            )
+        ]
+    try:
+        return (model.model_validate(data), document), []
+    except ValidationError as error:
+        findings = findings_from_validation(error, name, model)
+        return None, [place(f, document.values, document.keys) for f in findings]
+
+
+def findings_from_validation(error: ValidationError, file: str, model: type[BaseModel]) -> list[Finding]:
+    """Turn pydantic's errors into plain, located findings with a fix where one is known."""
+    findings: list[Finding] = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        kind = item["type"]
+        value = item.get("input")
+        hint: str | None = None
+        at_key = False
+        message = item["msg"]
+        if kind == "missing":
+            message = f"missing required field {loc[-1]!r}"
+        elif kind == "extra_forbidden":
+            at_key = True
+            message = f"unknown field {loc[-1]!r}"
+            allowed = _fields_at(model, loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
+        elif kind == "string_type" and isinstance(value, (bool, int, float)):
+            message = f"expected text, got {_yaml_value(value)}"
+            hint = f'quote it: "{_yaml_value(value)}"'
+        elif kind in {"float_type", "int_type", "float_parsing", "int_parsing"} and isinstance(value, str):
+            message = f"expected a number, got the text {value!r}"
+            hint = _number_hint(value)
+        elif kind in {"float_type", "int_type"} and isinstance(value, bool):
+            message = f"expected a number, got {_yaml_value(value)}"
+        elif kind == "literal_error":
+            message = f"{value!r} is not allowed: {item['msg'].removeprefix('Input should be ')}"
+        elif kind == "string_pattern_mismatch":
+            message = f"{value!r} is not a valid id (lower-case ASCII letters, digits and '_')"
+        findings.append(Finding(file, loc, kind.replace("_", "-"), message, hint=hint, at_key=at_key))
+    return findings
+
+
+def _yaml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _number_hint(text: str) -> str | None:
+    stripped = text.strip()
+    if stripped.endswith("万"):
+        return "write the plain number (17.8万 → 178000) and keep the phrase in 'text'"
+    if stripped.endswith("%"):
+        return "write percentages without the sign (60% → 60)"
+    if any(c in stripped for c in "_,"):
+        return "write numbers without separators (1_000 or 1,000 → 1000)"
+    if stripped.replace(".", "", 1).lstrip("-+").isdigit():
+        return "remove the quotes around the number"
+    return None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return []
+        current = _model_in(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return sorted(current.model_fields)
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    """Return the model class inside ``X``, ``X | None`` or ``tuple[X, ...]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) is not None:
+        for argument in get_args(annotation):
+            found = _model_in(argument)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,60 @@
+"""Observed values: one value of one indicator, for one jurisdiction and period, from one source.
+
+Observations are many (a city tracks every street, quarterly), so they are
+light frozen dataclasses rather than pydantic models; the reader validates
+each field itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
+
+
+@dataclasses.dataclass(frozen=True, slots=True, order=True)
+class Observation:
+    """One observed value, with its source."""
+
+    indicator: str
+    jurisdiction: str
+    period: str
+    value: float
+    unit: str
+    source: str
+    note: str = ""
+    preferred: bool = False
+
+    @property
+    def time(self) -> float:
+        """Return the end of the period in fractional years (see :func:`period_end`)."""
+        return period_end(self.period)
+
+
+def is_period(text: str) -> bool:
+    """Return whether ``text`` is a period: ``2023``, ``2023-Q3`` or ``2023-09``."""
+    return _PERIOD.match(text) is not None
+
+
+def period_end(period: str) -> float:
+    """Return the end of a period in fractional years: the end of ``2023-09`` is 2023.75.
+
+    On this scale the end of the year ``2023`` (and of ``2023-Q4``, ``2023-12``) is
+    2024.0, so a plan's baseline year 2020 ends at 2021.0. Raise ``ValueError`` for
+    a text that is not a period.
+    """
+    match = _PERIOD.match(period)
+    if match is None:
+        raise ValueError(f"not a period: {period!r} (write 2023, 2023-Q3 or 2023-09)")
+    year = int(match["year"])
+    if match["quarter"]:
+        return year + int(match["quarter"]) * 3 / 12
+    if match["month"]:
+        return year + int(match["month"]) / 12
+    return year + 1.0
+
+
+def year_end(year: int) -> float:
+    """Return the end of a calendar year on the scale of :func:`period_end`."""
+    return year + 1.0

@@ -1,0 +1,1 @@
+"""Shells that turn results into text: rich tables, JSON, CSV, Markdown, annotations."""

@@ -1,0 +1,152 @@
+"""The loaded data repository: every entry with the file and field path it came from."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from typing import Generic, TypeVar
+
+from mzplan.models import (
+    Comparison,
+    Domain,
+    Indicator,
+    Jurisdiction,
+    Measure,
+    Plan,
+    Source,
+    Target,
+)
+from mzplan.problems import Path
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry(Generic[T]):
+    """A validated value and where it stands: its file and field path."""
+
+    value: T
+    file: str
+    path: Path
+
+
+@dataclasses.dataclass(frozen=True)
+class TargetEntry:
+    """A target with the plan and jurisdiction of its file."""
+
+    plan: str
+    jurisdiction: str
+    target: Target
+    file: str
+    path: Path
+
+    @property
+    def key(self) -> str:
+        """Return the target's stable id: ``plan/jurisdiction/indicator``."""
+        return f"{self.plan}/{self.jurisdiction}/{self.target.indicator}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Repository:
+    """Everything in a data repository, as validated models with their origins."""
+
+    sources: tuple[Entry[Source], ...] = ()
+    domains: tuple[Entry[Domain], ...] = ()
+    indicators: tuple[Entry[Indicator], ...] = ()
+    jurisdictions: tuple[Entry[Jurisdiction], ...] = ()
+    plans: tuple[Entry[Plan], ...] = ()
+    targets: tuple[TargetEntry, ...] = ()
+
+    @functools.cached_property
+    def source_by_file(self) -> Mapping[str, Source]:
+        """Return the sources by file name (the first of duplicates)."""
+        return _first_by(self.sources, lambda s: s.file)
+
+    @functools.cached_property
+    def domain_by_id(self) -> Mapping[str, Domain]:
+        """Return the domains by id."""
+        return _first_by(self.domains, lambda d: d.id)
+
+    @functools.cached_property
+    def indicator_by_id(self) -> Mapping[str, Indicator]:
+        """Return the indicators by id."""
+        return _first_by(self.indicators, lambda i: i.id)
+
+    @functools.cached_property
+    def jurisdiction_by_id(self) -> Mapping[str, Jurisdiction]:
+        """Return the jurisdictions by id."""
+        return _first_by(self.jurisdictions, lambda j: j.id)
+
+    @functools.cached_property
+    def plan_by_id(self) -> Mapping[str, Plan]:
+        """Return the plans by id."""
+        return _first_by(self.plans, lambda p: p.id)
+
+    def children_of(self, jurisdiction: str) -> tuple[str, ...]:
+        """Return the ids of the jurisdictions whose parent is ``jurisdiction``, sorted."""
+        return tuple(
+            sorted(e.value.id for e in self.jurisdictions if e.value.parent == jurisdiction)
+        )
+
+    def resolve(self, entry: TargetEntry) -> ResolvedTarget:
+        """Return a target with its indicator, plan and jurisdiction looked up.
+
+        Only valid on a repository that passed validation.
+        """
+        return ResolvedTarget(
+            key=entry.key,
+            target=entry.target,
+            indicator=self.indicator_by_id[entry.target.indicator],
+            plan=self.plan_by_id[entry.plan],
+            jurisdiction=self.jurisdiction_by_id[entry.jurisdiction],
+        )
+
+    def resolved_targets(self) -> Iterator[ResolvedTarget]:
+        """Yield every target resolved, in file order."""
+        for entry in self.targets:
+            yield self.resolve(entry)
+
+
+@dataclasses.dataclass(frozen=True)
+class ResolvedTarget:
+    """A target together with the indicator, plan and jurisdiction it refers to."""
+
+    key: str
+    target: Target
+    indicator: Indicator
+    plan: Plan
+    jurisdiction: Jurisdiction
+
+    @property
+    def measure(self) -> Measure:
+        """Return the target's measure, defaulting to the indicator's."""
+        return self.target.measure or self.indicator.measure
+
+    @property
+    def comparison(self) -> Comparison | None:
+        """Return the target's comparison; a bare number means "reach it"."""
+        return effective_comparison(self.target.target.comparison, self.indicator, self.measure)
+
+
+def effective_comparison(
+    comparison: Comparison | None, indicator: Indicator, measure: Measure
+) -> Comparison | None:
+    """Return the comparison a goal means: a bare number means reach it.
+
+    Reaching is "at least" for an increasing indicator and "at most" for a
+    decreasing one; a milestone has no comparison.
+    """
+    if comparison is not None or measure == "milestone":
+        return comparison
+    return "at_least" if indicator.direction == "increase" else "at_most"
+
+
+K = TypeVar("K")
+
+
+def _first_by(entries: tuple[Entry[T], ...], key: Callable[[T], K]) -> dict[K, T]:
+    result: dict[K, T] = {}
+    for entry in entries:
+        result.setdefault(key(entry.value), entry.value)
+    return result

@@ -1,0 +1,185 @@
+"""Read YAML strictly, remembering where every value stands.
+
+PyYAML implements YAML 1.1, whose implicit typing surprises people: ``NO``
+and ``on`` become booleans, ``010`` an octal 8, ``1_000`` the number 1000 and
+``2021-07-13`` a date, and a duplicate key silently replaces the first. This
+loader resolves plain scalars by the YAML 1.2 core schema instead (only
+``true``/``false`` are booleans, only plain decimals are numbers, dates stay
+text), rejects duplicate keys, merge keys and non-standard tags, and records
+the line and column of every key and value so that a later validation error
+can point at its source line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import IO, Any
+
+import yaml
+
+from mzplan.problems import Path, Positions, Problem
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _CoreSchemaLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """A safe loader whose implicit types follow the YAML 1.2 core schema."""
+
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+_CoreSchemaLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_CoreSchemaLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+_CoreSchemaLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+_CoreSchemaLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+.0123456789"),
+)
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML file: its data and where each value and key stands (1-based)."""
+
+    name: str
+    data: Any
+    values: Positions
+    keys: Positions
+
+
+class YamlError(Exception):
+    """A YAML file cannot be turned into data; carries the located problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def parse_yaml(stream: IO[str] | IO[bytes] | str, name: str) -> YamlDocument:
+    """Parse one YAML document strictly; raise :class:`YamlError` where it cannot.
+
+    ``name`` is used only in messages. An empty document gives ``None``.
+    """
+    loader = _CoreSchemaLoader(stream)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = " ".join(str(p) for p in (error.context, error.problem) if p)
+        # libyaml says only "cannot start any token"; in practice that is a tab.
+        hint = "indent with spaces, not tabs" if "cannot start any token" in message else None
+        raise YamlError(
+            Problem(
+                file=name,
+                line=mark.line + 1 if mark else 0,
+                column=mark.column + 1 if mark else 0,
+                code="yaml-syntax",
+                message=f"YAML syntax error: {message}",
+                hint=hint,
+            )
+        ) from error
+    except yaml.YAMLError as error:
+        raise YamlError(
+            Problem(file=name, code="yaml-syntax", message=f"YAML error: {error}")
+        ) from error
+    finally:
+        loader.dispose()
+    walker = _Walker(name)
+    data = walker.convert(node, ()) if node is not None else None
+    return YamlDocument(name=name, data=data, values=walker.values, keys=walker.keys)
+
+
+class _Walker:
+    """Turn a composed node tree into Python data, recording positions."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.values: dict[Path, tuple[int, int]] = {}
+        self.keys: dict[Path, tuple[int, int]] = {}
+
+    def fail(self, node: yaml.Node, code: str, message: str, hint: str | None = None) -> YamlError:
+        return YamlError(
+            Problem(
+                file=self.name,
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+                code=code,
+                message=message,
+                hint=hint,
+            )
+        )
+
+    def convert(self, node: yaml.Node, path: Path) -> Any:
+        self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self.convert_mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
+        return self.convert_scalar(node)
+
+    def convert_mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or (
+                key_node.value == "<<" and key_node.style is None
+            ):
+                raise self.fail(key_node, "yaml-merge-key", "merge keys (<<) are not supported")
+            key = self.convert_scalar(key_node)
+            if not isinstance(key, str):
+                raise self.fail(
+                    key_node,
+                    "yaml-key-type",
+                    f"mapping key {key_node.value!r} is not text",
+                    hint=f'quote it: "{key_node.value}"',
+                )
+            if key in result:
+                first_line, _ = self.keys[(*path, key)]
+                raise self.fail(
+                    key_node,
+                    "yaml-duplicate-key",
+                    f"duplicate key {key!r} (first defined on line {first_line})",
+                    hint="remove one of them",
+                )
+            self.keys[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.convert(value_node, (*path, key))
+        return result
+
+    def convert_scalar(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, "yaml-key-type", "a mapping key must be a plain value")
+        if node.tag not in _SCALAR_TAGS:
+            raise self.fail(node, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
+        value: str = node.value
+        if node.tag == "tag:yaml.org,2002:str":
+            return value
+        if node.tag == "tag:yaml.org,2002:null":
+            return None
+        if node.tag == "tag:yaml.org,2002:bool":
+            return value.lower() == "true"
+        if node.tag == "tag:yaml.org,2002:int":
+            try:
+                return int(value, 10)
+            except ValueError as error:
+                raise self.fail(node, "yaml-number", f"{value!r} is not an integer") from error
+        try:
+            return float(value)
+        except ValueError as error:
+            raise self.fail(node, "yaml-number", f"{value!r} is not a number") from error
