@@ -24,6 +24,8 @@ from mzplan.models import (
     SourcesFile,
     TargetsFile,
 )
+from mzplan.observation_store import read_observation_file
+from mzplan.observations import Observation
 from mzplan.problems import Finding, Positions, Problem, Report, place
 from mzplan.repository import Entry, Repository, TargetEntry
 from mzplan.yamlfile import YamlDocument, YamlError, parse_yaml
@@ -37,6 +39,7 @@ CATALOG_FILES: Mapping[str, type[BaseModel]] = {
     "plans.yaml": PlansFile,
 }
 TARGETS_DIR = "targets"
+OBSERVATIONS_DIR = "observations"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,6 +98,16 @@ def load_repository(data_dir: FilePath, *, display_dir: str | None = None) -> Lo
             for index, target in enumerate(content.targets)
         )
 
+    observations: list[Observation] = []
+    observations_dir = data_dir / OBSERVATIONS_DIR
+    observation_paths = sorted(observations_dir.glob("*.csv")) if observations_dir.is_dir() else []
+    for path in observation_paths:
+        rows, file_problems = read_observation_file(
+            path.read_bytes(), os.path.join(shown, OBSERVATIONS_DIR, path.name)
+        )
+        observations.extend(rows)
+        problems.extend(file_problems)
+
     repository = Repository(
         sources=_entries(sources, "sources", sources_name),
         domains=_entries(indicators, "domains", indicators_name),
@@ -102,6 +115,7 @@ def load_repository(data_dir: FilePath, *, display_dir: str | None = None) -> Lo
         jurisdictions=_entries(jurisdictions, "jurisdictions", jurisdictions_name),
         plans=_entries(plans, "plans", plans_name),
         targets=tuple(targets),
+        observations=tuple(observations),
     )
     for finding in check_repository(repository):
         document = documents.get(finding.file)

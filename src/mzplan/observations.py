@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
 
@@ -25,6 +26,8 @@ class Observation:
     source: str
     note: str = ""
     preferred: bool = False
+    file: str = dataclasses.field(default="", compare=False)
+    line: int = dataclasses.field(default=0, compare=False)
 
     @property
     def time(self) -> float:
@@ -58,3 +61,19 @@ def period_end(period: str) -> float:
 def year_end(year: int) -> float:
     """Return the end of a calendar year on the scale of :func:`period_end`."""
     return year + 1.0
+
+
+OBSERVATION_COLUMNS = ("indicator", "jurisdiction", "period", "value", "unit", "source", "note", "preferred")
+
+
+def choose_series(observations: Iterable[Observation]) -> list[Observation]:
+    """Return one observation per period, sorted by time: the rule status uses.
+
+    Where several sources give a value for the same period, the one marked
+    ``preferred`` wins; without a mark, the first source in alphabetical order
+    (validation warns about such unresolved disagreements).
+    """
+    chosen: dict[str, Observation] = {}
+    for observation in sorted(observations, key=lambda o: (o.period, not o.preferred, o.source)):
+        chosen.setdefault(observation.period, observation)
+    return sorted(chosen.values(), key=lambda o: (o.time, o.period))

@@ -17,6 +17,7 @@ from mzplan.models import (
     Source,
     Target,
 )
+from mzplan.observations import Observation
 from mzplan.problems import Path
 
 T = TypeVar("T")
@@ -57,6 +58,7 @@ class Repository:
     jurisdictions: tuple[Entry[Jurisdiction], ...] = ()
     plans: tuple[Entry[Plan], ...] = ()
     targets: tuple[TargetEntry, ...] = ()
+    observations: tuple[Observation, ...] = ()
 
     @functools.cached_property
     def source_by_file(self) -> Mapping[str, Source]:
@@ -82,6 +84,14 @@ class Repository:
     def plan_by_id(self) -> Mapping[str, Plan]:
         """Return the plans by id."""
         return _first_by(self.plans, lambda p: p.id)
+
+    @functools.cached_property
+    def observations_by_series(self) -> Mapping[tuple[str, str], tuple[Observation, ...]]:
+        """Return the observations grouped by (indicator, jurisdiction)."""
+        groups: dict[tuple[str, str], list[Observation]] = {}
+        for observation in self.observations:
+            groups.setdefault((observation.indicator, observation.jurisdiction), []).append(observation)
+        return {key: tuple(group) for key, group in groups.items()}
 
     def children_of(self, jurisdiction: str) -> tuple[str, ...]:
         """Return the ids of the jurisdictions whose parent is ``jurisdiction``, sorted."""
