@@ -29,7 +29,9 @@ def check_repository(repository: Repository) -> list[Finding]:
     ]
 
 
-def _duplicates(entries: Iterable[Entry[T]], key: Callable[[T], str], what: str, field: str) -> Iterator[Finding]:
+def _duplicates(
+    entries: Iterable[Entry[T]], key: Callable[[T], str], what: str, field: str
+) -> Iterator[Finding]:
     first: dict[str, Entry[T]] = {}
     for entry in entries:
         value = key(entry.value)
@@ -39,7 +41,8 @@ def _duplicates(entries: Iterable[Entry[T]], key: Callable[[T], str], what: str,
                 entry.file,
                 (*entry.path, field),
                 "duplicate-id",
-                f"duplicate {what} {value!r} (also at {original.file}, {format_path(original.path)})",
+                f"duplicate {what} {value!r} "
+                f"(also at {original.file}, {format_path(original.path)})",
                 hint="ids must be unique; rename or remove one",
             )
         else:
@@ -81,18 +84,29 @@ def _check_citation(
     repository: Repository, citation: Citation | None, file: str, path: Path
 ) -> Iterator[Finding]:
     if citation is not None and citation.file not in repository.source_by_file:
-        finding = _unknown(file, (*path, "file"), "source", citation.file, repository.source_by_file)
+        finding = _unknown(
+            file, (*path, "file"), "source", citation.file, repository.source_by_file
+        )
         yield Finding(
             finding.file,
             finding.path,
             "unknown-source",
             f"citation names no known source: {citation.file!r}",
-            hint=finding.hint if "did you mean" in (finding.hint or "") else "list it in sources.yaml",
+            hint=finding.hint
+            if "did you mean" in (finding.hint or "")
+            else "list it in sources.yaml",
         )
 
 
 def check_references(repository: Repository) -> Iterator[Finding]:
     """Find ids that refer to nothing: domains, sources, parents, plans, indicators."""
+    for finding in _check_references(repository):
+        kind = finding.code.removeprefix("unknown-")
+        if kind not in repository.unreadable:
+            yield finding
+
+
+def _check_references(repository: Repository) -> Iterator[Finding]:
     domains = repository.domain_by_id
     jurisdictions = repository.jurisdiction_by_id
     plans = repository.plan_by_id
@@ -101,34 +115,55 @@ def check_references(repository: Repository) -> Iterator[Finding]:
         indicator = entry.value
         if indicator.domain not in domains:
             yield _unknown(entry.file, (*entry.path, "domain"), "domain", indicator.domain, domains)
-        yield from _check_citation(repository, indicator.source, entry.file, (*entry.path, "source"))
+        yield from _check_citation(
+            repository, indicator.source, entry.file, (*entry.path, "source")
+        )
     for jentry in repository.jurisdictions:
         parent = jentry.value.parent
         if parent is not None and parent not in jurisdictions:
-            yield _unknown(jentry.file, (*jentry.path, "parent"), "jurisdiction", parent, jurisdictions)
+            yield _unknown(
+                jentry.file, (*jentry.path, "parent"), "jurisdiction", parent, jurisdictions
+            )
     for pentry in repository.plans:
         plan = pentry.value
         if plan.jurisdiction not in jurisdictions:
             yield _unknown(
-                pentry.file, (*pentry.path, "jurisdiction"), "jurisdiction", plan.jurisdiction, jurisdictions
+                pentry.file,
+                (*pentry.path, "jurisdiction"),
+                "jurisdiction",
+                plan.jurisdiction,
+                jurisdictions,
             )
         if plan.source not in repository.source_by_file:
-            yield _unknown(pentry.file, (*pentry.path, "source"), "source", plan.source, repository.source_by_file)
+            yield _unknown(
+                pentry.file,
+                (*pentry.path, "source"),
+                "source",
+                plan.source,
+                repository.source_by_file,
+            )
     for tentry in repository.targets:
         if tentry.plan not in plans:
             yield _unknown(tentry.file, ("plan",), "plan", tentry.plan, plans)
         if tentry.jurisdiction not in jurisdictions:
-            yield _unknown(tentry.file, ("jurisdiction",), "jurisdiction", tentry.jurisdiction, jurisdictions)
+            yield _unknown(
+                tentry.file, ("jurisdiction",), "jurisdiction", tentry.jurisdiction, jurisdictions
+            )
         target = tentry.target
         if target.indicator not in indicators:
-            yield _unknown(tentry.file, (*tentry.path, "indicator"), "indicator", target.indicator, indicators)
+            yield _unknown(
+                tentry.file, (*tentry.path, "indicator"), "indicator", target.indicator, indicators
+            )
         yield from _check_citation(repository, target.source, tentry.file, (*tentry.path, "source"))
         yield from _check_citation(
             repository, target.target.source, tentry.file, (*tentry.path, "target", "source")
         )
         for index, milestone in enumerate(target.milestones):
             yield from _check_citation(
-                repository, milestone.source, tentry.file, (*tentry.path, "milestones", index, "source")
+                repository,
+                milestone.source,
+                tentry.file,
+                (*tentry.path, "milestones", index, "source"),
             )
 
 
@@ -281,7 +316,8 @@ def _check_target(
             file,
             (*path, "per_member"),
             "per-member-without-members",
-            f"jurisdiction {entry.jurisdiction!r} has no child jurisdictions for a per-member condition",
+            f"jurisdiction {entry.jurisdiction!r} has no child jurisdictions "
+            "for a per-member condition",
         )
 
 
@@ -322,13 +358,16 @@ def _check_goal(
     comparison = effective_comparison(goal.comparison, indicator, measure)  # type: ignore[arg-type]
     if baseline is None or measure not in {"level", "annual"} or comparison == "exactly":
         return
-    wrong_way = goal.value < baseline.value if direction == "increase" else goal.value > baseline.value
+    wrong_way = (
+        goal.value < baseline.value if direction == "increase" else goal.value > baseline.value
+    )
     if wrong_way:
         yield Finding(
             file,
             (*path, "value"),
             "target-direction",
             f"target {goal.value:g} is {'below' if direction == 'increase' else 'above'} the "
-            f"baseline {baseline.value:g}, but indicator {indicator.id!r} has direction {direction!r}",
+            f"baseline {baseline.value:g}, but indicator {indicator.id!r} "
+            f"has direction {direction!r}",
             hint="check the numbers against the source, or the indicator's direction",
         )

@@ -29,7 +29,7 @@ def resolve_data_dir(path: Path) -> Path:
 
 
 def locate_data_dir(option: Path | None, environment: Mapping[str, str], cwd: Path) -> Path:
-    """Choose the data directory: ``--data-dir``, then ``$MZPLAN_DATA``, then ``./data``, then the bundled data.
+    """Choose the data directory: ``--data-dir``, ``$MZPLAN_DATA``, ``./data``, or the bundled data.
 
     A given directory may be the data directory itself or a repository holding ``data/``.
     """

@@ -37,7 +37,9 @@ def list_records(
     domains: Sequence[str] = (),
     types: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
-    """Return the records of ``kind`` (indicators, targets, plans, jurisdictions) that pass the filters.
+    """Return the records of ``kind`` that pass the filters.
+
+    ``kind`` is indicators, targets, plans or jurisdictions.
 
     Indicators pass when one of their targets does (or, with no target filter,
     always); plans and jurisdictions are filtered by id.

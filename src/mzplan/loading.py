@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path as FilePath
 from typing import Any, TypeVar, get_args, get_origin
@@ -61,7 +60,7 @@ def load_repository(data_dir: FilePath, *, display_dir: str | None = None) -> Lo
     documents: dict[str, YamlDocument] = {}
 
     def read(relative: str, model: type[M], required: bool) -> tuple[M | None, str]:
-        name = os.path.join(shown, relative)
+        name = f"{shown}/{relative}"
         path = data_dir / relative
         if not path.is_file():
             if required:
@@ -103,7 +102,7 @@ def load_repository(data_dir: FilePath, *, display_dir: str | None = None) -> Lo
     observation_paths = sorted(observations_dir.glob("*.csv")) if observations_dir.is_dir() else []
     for path in observation_paths:
         rows, file_problems = read_observation_file(
-            path.read_bytes(), os.path.join(shown, OBSERVATIONS_DIR, path.name)
+            path.read_bytes(), f"{shown}/{OBSERVATIONS_DIR}/{path.name}"
         )
         observations.extend(rows)
         problems.extend(file_problems)
@@ -116,6 +115,17 @@ def load_repository(data_dir: FilePath, *, display_dir: str | None = None) -> Lo
         plans=_entries(plans, "plans", plans_name),
         targets=tuple(targets),
         observations=tuple(observations),
+        unreadable=frozenset(
+            kind
+            for kind, content in [
+                ("source", sources),
+                ("domain", indicators),
+                ("indicator", indicators),
+                ("jurisdiction", jurisdictions),
+                ("plan", plans),
+            ]
+            if content is None
+        ),
     )
     for finding in check_repository(repository):
         document = documents.get(finding.file)
@@ -173,7 +183,9 @@ def validate_file(
         return None, [place(f, document.values, document.keys) for f in findings]
 
 
-def findings_from_validation(error: ValidationError, file: str, model: type[BaseModel]) -> list[Finding]:
+def findings_from_validation(
+    error: ValidationError, file: str, model: type[BaseModel]
+) -> list[Finding]:
     """Turn pydantic's errors into plain, located findings with a fix where one is known."""
     findings: list[Finding] = []
     for item in error.errors(include_url=False):
@@ -194,7 +206,9 @@ def findings_from_validation(error: ValidationError, file: str, model: type[Base
         elif kind == "string_type" and isinstance(value, (bool, int, float)):
             message = f"expected text, got {_yaml_value(value)}"
             hint = f'quote it: "{_yaml_value(value)}"'
-        elif kind in {"float_type", "int_type", "float_parsing", "int_parsing"} and isinstance(value, str):
+        elif kind in {"float_type", "int_type", "float_parsing", "int_parsing"} and isinstance(
+            value, str
+        ):
             message = f"expected a number, got the text {value!r}"
             hint = _number_hint(value)
         elif kind in {"float_type", "int_type"} and isinstance(value, bool):
@@ -203,7 +217,9 @@ def findings_from_validation(error: ValidationError, file: str, model: type[Base
             message = f"{value!r} is not allowed: {item['msg'].removeprefix('Input should be ')}"
         elif kind == "string_pattern_mismatch":
             message = f"{value!r} is not a valid id (lower-case ASCII letters, digits and '_')"
-        findings.append(Finding(file, loc, kind.replace("_", "-"), message, hint=hint, at_key=at_key))
+        findings.append(
+            Finding(file, loc, kind.replace("_", "-"), message, hint=hint, at_key=at_key)
+        )
     return findings
 
 

@@ -110,7 +110,8 @@ class Plan(Model):
     target_year: Year
     source: Text = Field(description="File name of the plan's source document (sources.yaml).")
     tolerance: Annotated[float, Field(strict=True, ge=0, le=1)] | None = Field(
-        default=None, description="Tolerance δ of the progress method for this plan (0.10 if unset)."
+        default=None,
+        description="Tolerance δ of the progress method for this plan (0.10 if unset).",
     )
     note: str | None = None
 
@@ -136,7 +137,9 @@ class Goal(Model):
     year: Year
     comparison: Comparison | None = None
     text: Text = Field(description="The original phrase, e.g. '17.8万张以上' or '≥60'.")
-    source: Citation | None = Field(default=None, description="Where it is said, if not the target's.")
+    source: Citation | None = Field(
+        default=None, description="Where it is said, if not the target's."
+    )
 
 
 class MemberCondition(Model):
@@ -152,7 +155,8 @@ class Target(Model):
 
     indicator: Id
     type: TargetType | None = Field(
-        default=None, description="binding (约束性) or expected (预期性); null where the source is silent."
+        default=None,
+        description="binding (约束性) or expected (预期性); null where the source is silent.",
     )
     measure: Measure | None = Field(default=None, description="Overrides the indicator's measure.")
     name_zh: str | None = Field(
@@ -167,7 +171,8 @@ class Target(Model):
     baseline: Baseline | None = None
     target: Goal
     tolerance: Annotated[float, Field(strict=True, gt=0, lt=1)] | None = Field(
-        default=None, description="Band of an 'about' (左右) target as a fraction of it (0.05 if unset)."
+        default=None,
+        description="Band of an 'about' (左右) target as a fraction of it (0.05 if unset).",
     )
     milestones: tuple[Goal, ...] = ()
     per_member: MemberCondition | None = None

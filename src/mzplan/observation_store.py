@@ -27,8 +27,12 @@ def read_observation_file(content: bytes, name: str) -> tuple[list[Observation],
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return [], [
-            Problem(name, code="encoding", message=f"not UTF-8 text (byte {error.start})",
-                    hint="import it with 'mzplan import --encoding ...' instead of editing it")
+            Problem(
+                name,
+                code="encoding",
+                message=f"not UTF-8 text (byte {error.start})",
+                hint="import it with 'mzplan import --encoding ...' instead of editing it",
+            )
         ]
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
@@ -39,8 +43,15 @@ def read_observation_file(content: bytes, name: str) -> tuple[list[Observation],
     if missing or unknown:
         detail = f"missing columns {missing}" if missing else f"unknown columns {unknown}"
         return [], [
-            Problem(name, 1, 1, "header", "csv-header", f"{detail}",
-                    hint=f"the columns are: {','.join(OBSERVATION_COLUMNS)}")
+            Problem(
+                name,
+                1,
+                1,
+                "header",
+                "csv-header",
+                f"{detail}",
+                hint=f"the columns are: {','.join(OBSERVATION_COLUMNS)}",
+            )
         ]
     index = {column: header.index(column) for column in header}
     observations: list[Observation] = []
@@ -79,8 +90,15 @@ def _check_row(cells: dict[str, str], name: str, line: int) -> list[Problem]:
     period = cells.get("period", "")
     if period and not is_period(period):
         problems.append(
-            Problem(name, line, 0, "period", "csv-period", f"{period!r} is not a period",
-                    hint="write 2023, 2023-Q3 or 2023-09")
+            Problem(
+                name,
+                line,
+                0,
+                "period",
+                "csv-period",
+                f"{period!r} is not a period",
+                hint="write 2023, 2023-Q3 or 2023-09",
+            )
         )
     value = cells.get("value", "")
     if value:
@@ -90,12 +108,25 @@ def _check_row(cells: dict[str, str], name: str, line: int) -> list[Problem]:
             number = math.nan
         if not math.isfinite(number):
             problems.append(
-                Problem(name, line, 0, "value", "csv-value", f"{value!r} is not a number",
-                        hint="write a plain number: 178000, not 17.8万")
+                Problem(
+                    name,
+                    line,
+                    0,
+                    "value",
+                    "csv-value",
+                    f"{value!r} is not a number",
+                    hint="write a plain number: 178000, not 17.8万",
+                )
             )
     if cells.get("preferred", "").casefold() not in _TRUE | _FALSE:
         problems.append(
-            Problem(name, line, 0, "preferred", "csv-preferred",
-                    f"{cells['preferred']!r} is not true or false")
+            Problem(
+                name,
+                line,
+                0,
+                "preferred",
+                "csv-preferred",
+                f"{cells['preferred']!r} is not true or false",
+            )
         )
     return problems

@@ -63,7 +63,16 @@ def year_end(year: int) -> float:
     return year + 1.0
 
 
-OBSERVATION_COLUMNS = ("indicator", "jurisdiction", "period", "value", "unit", "source", "note", "preferred")
+OBSERVATION_COLUMNS = (
+    "indicator",
+    "jurisdiction",
+    "period",
+    "value",
+    "unit",
+    "source",
+    "note",
+    "preferred",
+)
 
 
 def choose_series(observations: Iterable[Observation]) -> list[Observation]:

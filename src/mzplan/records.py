@@ -14,7 +14,12 @@ from mzplan.repository import ResolvedTarget
 
 def goal_record(goal: Goal) -> dict[str, Any]:
     """Return a goal as ``{value, year, comparison, text}``."""
-    return {"value": goal.value, "year": goal.year, "comparison": goal.comparison, "text": goal.text}
+    return {
+        "value": goal.value,
+        "year": goal.year,
+        "comparison": goal.comparison,
+        "text": goal.text,
+    }
 
 
 def target_record(resolved: ResolvedTarget) -> dict[str, Any]:
@@ -76,7 +81,9 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         if isinstance(value, dict):
             flat.update(flatten(value, f"{name}_"))
         elif isinstance(value, (list, tuple)):
-            flat[name] = "; ".join(str(v.get("text", v)) if isinstance(v, dict) else str(v) for v in value)
+            flat[name] = "; ".join(
+                str(v.get("text", v)) if isinstance(v, dict) else str(v) for v in value
+            )
         else:
             flat[name] = value
     return flat

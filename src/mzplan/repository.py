@@ -59,6 +59,9 @@ class Repository:
     plans: tuple[Entry[Plan], ...] = ()
     targets: tuple[TargetEntry, ...] = ()
     observations: tuple[Observation, ...] = ()
+    unreadable: frozenset[str] = frozenset()
+    """Kinds (``plan``, ``indicator``, ...) whose file could not be read: references
+    to them are not checked, so one broken file does not bury its own error."""
 
     @functools.cached_property
     def source_by_file(self) -> Mapping[str, Source]:
@@ -90,7 +93,9 @@ class Repository:
         """Return the observations grouped by (indicator, jurisdiction)."""
         groups: dict[tuple[str, str], list[Observation]] = {}
         for observation in self.observations:
-            groups.setdefault((observation.indicator, observation.jurisdiction), []).append(observation)
+            groups.setdefault((observation.indicator, observation.jurisdiction), []).append(
+                observation
+            )
         return {key: tuple(group) for key, group in groups.items()}
 
     def children_of(self, jurisdiction: str) -> tuple[str, ...]:

@@ -45,7 +45,9 @@ def scaffold_repository(root: Path) -> list[Path]:
         written.append(path)
     for name, body in _FILES.items():
         path = data / name
-        header = f"# yaml-language-server: $schema=../schema/{name.removesuffix('.yaml')}.schema.json\n"
+        header = (
+            f"# yaml-language-server: $schema=../schema/{name.removesuffix('.yaml')}.schema.json\n"
+        )
         path.write_text(header + body, encoding="utf-8")
         written.append(path)
     readme = root / "README.md"

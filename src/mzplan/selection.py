@@ -70,7 +70,7 @@ def match_ids(known: Iterable[str], queries: Sequence[str], what: str) -> tuple[
 
 
 def select_targets(repository: Repository, selection: Selection) -> list[ResolvedTarget]:
-    """Return the targets the selection names, in a stable order (plan, jurisdiction, file order)."""
+    """Return the targets the selection names, by plan, jurisdiction, then file order."""
     chosen = [
         target
         for target in repository.resolved_targets()

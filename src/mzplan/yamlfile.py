@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 import yaml
 
@@ -26,7 +26,7 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 class _CoreSchemaLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """A safe loader whose implicit types follow the YAML 1.2 core schema."""
 
-    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
 
 
 _CoreSchemaLoader.add_implicit_resolver(
@@ -84,8 +84,9 @@ def parse_yaml(stream: IO[str] | IO[bytes] | str, name: str) -> YamlDocument:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(p) for p in (error.context, error.problem) if p)
-        # libyaml says only "cannot start any token"; in practice that is a tab.
-        hint = "indent with spaces, not tabs" if "cannot start any token" in message else None
+        # libyaml says only "cannot start any token" for most tabs.
+        tab = "tab" in message or "cannot start any token" in message
+        hint = "indent with spaces, not tabs" if tab else None
         raise YamlError(
             Problem(
                 file=name,
@@ -130,8 +131,12 @@ class _Walker:
     def convert(self, node: yaml.Node, path: Path) -> Any:
         self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                raise self.fail(node, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
             return self.convert_mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise self.fail(node, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
             return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
         return self.convert_scalar(node)
 
@@ -139,7 +144,7 @@ class _Walker:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge" or (
-                key_node.value == "<<" and key_node.style is None
+                key_node.value == "<<" and not key_node.style
             ):
                 raise self.fail(key_node, "yaml-merge-key", "merge keys (<<) are not supported")
             key = self.convert_scalar(key_node)

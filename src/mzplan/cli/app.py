@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mzplan.loading import Loaded
     from mzplan.repository import Repository
 
+
 def _report(error: MzplanError) -> None:
     message = f"mzplan: error: {error.message}"
     if error.hint:
@@ -50,7 +51,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def command(name: str | None = None) -> Callable[[F], F]:
-    """Register a command with the app; the one place where errors become messages and exit codes."""
+    """Register a command; the one place where errors become messages and exit codes."""
 
     def register(function: F) -> F:
         @functools.wraps(function)
@@ -84,7 +85,7 @@ class State:
     debug = False
 
 
-class ProblemFormat(str, enum.Enum):
+class ProblemFormat(enum.StrEnum):
     """Output formats of ``validate``."""
 
     text = "text"
@@ -92,7 +93,7 @@ class ProblemFormat(str, enum.Enum):
     github = "github"
 
 
-class ListFormat(str, enum.Enum):
+class ListFormat(enum.StrEnum):
     """Output formats of ``list``."""
 
     table = "table"
@@ -100,14 +101,14 @@ class ListFormat(str, enum.Enum):
     csv = "csv"
 
 
-class Language(str, enum.Enum):
+class Language(enum.StrEnum):
     """Languages of names and labels."""
 
     zh = "zh"
     en = "en"
 
 
-class ListKind(str, enum.Enum):
+class ListKind(enum.StrEnum):
     """What ``list`` lists."""
 
     indicators = "indicators"
@@ -116,14 +117,14 @@ class ListKind(str, enum.Enum):
     jurisdictions = "jurisdictions"
 
 
-class TargetTypeOption(str, enum.Enum):
+class TargetTypeOption(enum.StrEnum):
     """Target types for ``--type``."""
 
     binding = "binding"
     expected = "expected"
 
 
-class SchemaName(str, enum.Enum):
+class SchemaName(enum.StrEnum):
     """Data files that have a JSON Schema."""
 
     sources = "sources"
@@ -164,7 +165,9 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback when something goes wrong.")

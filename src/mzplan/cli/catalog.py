@@ -10,7 +10,6 @@ import typer
 from mzplan.cli.app import (
     DataDirOption,
     DomainOption,
-    ExitCode,
     JurisdictionOption,
     Language,
     LanguageOption,
@@ -25,6 +24,8 @@ from mzplan.cli.app import (
     load_valid,
     print_data,
 )
+from mzplan.errors import ExitCode
+from mzplan.labels import Language as LanguageCode
 
 
 @command()
@@ -47,7 +48,11 @@ def validate(
     if output_format is ProblemFormat.json:
         print_data(render.render_json(report))
     elif report.problems:
-        text = render.render_github(report) if output_format is ProblemFormat.github else render.render_text(report)
+        text = (
+            render.render_github(report)
+            if output_format is ProblemFormat.github
+            else render.render_text(report)
+        )
         print_data(text)
     if not report.valid:
         raise typer.Exit(ExitCode.DATA)
@@ -68,7 +73,9 @@ def list_(
     plan: PlanOption = None,
     domain: DomainOption = None,
     target_type: TypeOption = None,
-    output_format: Annotated[ListFormat, typer.Option("--format", help="table, json or csv.")] = ListFormat.table,
+    output_format: Annotated[
+        ListFormat, typer.Option("--format", help="table, json or csv.")
+    ] = ListFormat.table,
     language: LanguageOption = Language.zh,
 ) -> None:
     """List indicators, targets, plans or jurisdictions, with filters.
@@ -92,12 +99,16 @@ def list_(
         return
     if output_format is ListFormat.csv:
         if kind is ListKind.targets:
-            print_data(render.render_csv([render.target_csv_row(r) for r in records], render.TARGET_CSV_COLUMNS))
+            print_data(
+                render.render_csv(
+                    [render.target_csv_row(r) for r in records], render.TARGET_CSV_COLUMNS
+                )
+            )
         else:
             columns = list(records[0]) if records else []
             print_data(render.render_csv(records, columns))
         return
-    lang = language.value
+    lang: LanguageCode = "zh" if language is Language.zh else "en"
     tables = {
         ListKind.targets: lambda: render.targets_table(records, repository, lang),
         ListKind.indicators: lambda: render.indicators_table(records, repository, lang),
@@ -114,7 +125,9 @@ def schema(
     name: Annotated[SchemaName | None, typer.Argument(help="Which file's schema to print.")] = None,
     output_dir: Annotated[
         Path | None,
-        typer.Option("--output-dir", help="Write every schema as NAME.schema.json into this folder."),
+        typer.Option(
+            "--output-dir", help="Write every schema as NAME.schema.json into this folder."
+        ),
     ] = None,
 ) -> None:
     """Print the JSON Schema of a data file, for editors' YAML language servers.
@@ -146,4 +159,7 @@ def init(
 
     for written in scaffold_repository(path):
         typer.echo(f"created {written}", err=True)
-    typer.echo(f"next: add sources, jurisdictions and plans, then run 'mzplan validate --data-dir {path}'", err=True)
+    typer.echo(
+        f"next: add sources, jurisdictions and plans, then run 'mzplan validate --data-dir {path}'",
+        err=True,
+    )

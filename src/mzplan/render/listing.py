@@ -60,7 +60,9 @@ def _safe_cell(value: Any) -> Any:
 def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     """Return rows as CSV with a header; text that a spreadsheet would run is defused."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+    )
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _safe_cell("" if v is None else v) for k, v in row.items()})
@@ -83,7 +85,9 @@ def target_csv_row(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def targets_table(records: Sequence[dict[str, Any]], repository: Repository, language: Language) -> Table:
+def targets_table(
+    records: Sequence[dict[str, Any]], repository: Repository, language: Language
+) -> Table:
     """Return a table of targets: name, place, plan, type, baseline, target and unit."""
     several_places = len({r["jurisdiction"] for r in records}) > 1
     several_plans = len({r["plan"] for r in records}) > 1
@@ -114,7 +118,9 @@ def targets_table(records: Sequence[dict[str, Any]], repository: Repository, lan
     return table
 
 
-def indicators_table(records: Sequence[dict[str, Any]], repository: Repository, language: Language) -> Table:
+def indicators_table(
+    records: Sequence[dict[str, Any]], repository: Repository, language: Language
+) -> Table:
     """Return a table of indicators."""
     table = Table()
     for column in ("id", "name", "unit", "direction", "measure", "domain"):
@@ -127,7 +133,9 @@ def indicators_table(records: Sequence[dict[str, Any]], repository: Repository, 
             record["unit"],
             label(record["direction"], language),
             measure_label(record["measure"], language),
-            (domain.name_zh if language == "zh" else domain.name_en) if domain else record["domain"],
+            (domain.name_zh if language == "zh" else domain.name_en)
+            if domain
+            else record["domain"],
         )
     return table
 
