@@ -23,6 +23,7 @@ from mzplan.models import (
     SourcesFile,
     TargetsFile,
 )
+from mzplan.observation_checks import check_observations
 from mzplan.observation_store import read_observation_file
 from mzplan.observations import Observation
 from mzplan.problems import Finding, Positions, Problem, Report, place
@@ -132,6 +133,7 @@ def load_repository(data_dir: FilePath, *, display_dir: str | None = None) -> Lo
         values: Positions = document.values if document else {}
         keys: Positions = document.keys if document else {}
         problems.append(place(finding, values, keys))
+    problems.extend(check_observations(repository))
     return Loaded(repository=repository, report=Report.of(problems))
 
 

@@ -137,6 +137,7 @@ class Goal(Model):
     year: Year
     comparison: Comparison | None = None
     text: Text = Field(description="The original phrase, e.g. '17.8万张以上' or '≥60'.")
+    quote: str | None = Field(default=None, description="The whole sentence of the source.")
     source: Citation | None = Field(
         default=None, description="Where it is said, if not the target's."
     )

@@ -17,6 +17,7 @@ _MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 _PLAIN = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _SPLIT = re.compile(r"^(?P<number>[+\-]?[\d.,]+)(?P<multiplier>[万亿]?)(?P<suffix>.*)$")
+_EXPONENT = re.compile(r"^[eE][+-]?\d")
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
 
 
@@ -33,7 +34,7 @@ class ParsedNumber:
 
 
 def parse_number(text: str) -> ParsedNumber:
-    """Parse a cell such as ``1,234``, ``17.8万``, ``60%`` or ``１２３``; raise :class:`NumberError`.
+    """Parse a cell such as ``1,234``, ``17.8万``, ``60%`` or ``１２３``; raise NumberError.
 
     Full-width characters are normalised (NFKC) first. A trailing ``%`` or any
     other text after the number and its multiplier is returned as the unit, so
@@ -52,7 +53,7 @@ def parse_number(text: str) -> ParsedNumber:
                 f"{text.strip()!r}: a comma is only allowed between groups of three digits"
             )
         digits = digits.replace(",", "")
-    if not _PLAIN.match(digits):
+    if not _PLAIN.match(digits) or _EXPONENT.match(suffix):
         raise NumberError(f"{text.strip()!r} is not a number")
     try:
         number = Decimal(digits)
@@ -67,7 +68,8 @@ def parse_number(text: str) -> ParsedNumber:
 
 
 def format_number(value: float) -> str:
-    """Return a number as stored: ``178000`` rather than ``178000.0``, otherwise its shortest form."""
+    """Return a number as stored: ``178000``, not ``178000.0``; otherwise its shortest form."""
+    value = float(value)  # an int passed where a float is typed must not change the text
     if value == 0:
         return "0"
     if value.is_integer() and abs(value) < 1e16:

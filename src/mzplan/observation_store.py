@@ -1,18 +1,33 @@
-"""The stored observations: ``data/observations/*.csv`` in one canonical CSV layout.
+"""The stored observations: ``data/observations/<indicator>.csv`` in one canonical CSV layout.
 
 The stored files are written by ``mzplan import`` (UTF-8, comma, the columns of
 :data:`~mzplan.observations.OBSERVATION_COLUMNS`), so reading them is strict:
-anything else is a located problem, not a guess.
+anything else is a located problem, not a guess. One file holds the rows of one
+indicator, sorted by (indicator, jurisdiction, period, source), so a diff shows
+exactly the values that changed and importing the same rows twice leaves the
+same bytes. :func:`render_observation_file` is the only writer of that layout;
+:func:`write_files_atomically` and :func:`lock_observations` put it on disk
+safely.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import math
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
+from mzplan.numbers import format_number
 from mzplan.observations import OBSERVATION_COLUMNS, Observation, is_period
 from mzplan.problems import Problem
+
+LOCK_FILE = ".lock"
+"""The lock file in the observations folder; never a data file (the loader reads ``*.csv``)."""
 
 _TRUE = {"true", "yes", "1", "y", "是"}
 _FALSE = {"", "false", "no", "0", "n", "否"}
@@ -130,3 +145,107 @@ def _check_row(cells: dict[str, str], name: str, line: int) -> list[Problem]:
             )
         )
     return problems
+
+
+def observation_file_name(indicator: str) -> str:
+    """Return the name of the file that stores an indicator's observations."""
+    return f"{indicator}.csv"
+
+
+def sort_key(observation: Observation) -> tuple[str, str, str, str]:
+    """Return the key rows are sorted and matched by: indicator, jurisdiction, period, source."""
+    return (observation.indicator, observation.jurisdiction, observation.period, observation.source)
+
+
+def render_observation_file(observations: Iterable[Observation]) -> bytes:
+    """Return the canonical bytes of a stored file holding ``observations``.
+
+    UTF-8 without a BOM, ``\n`` line ends, the header of
+    :data:`~mzplan.observations.OBSERVATION_COLUMNS`, rows sorted by
+    :func:`sort_key`, numbers without a trailing ``.0``, ``preferred`` written
+    as ``true`` or left empty. The same rows always give the same bytes.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(OBSERVATION_COLUMNS)
+    for observation in sorted(observations, key=sort_key):
+        writer.writerow(
+            (
+                observation.indicator,
+                observation.jurisdiction,
+                observation.period,
+                format_number(observation.value),
+                observation.unit,
+                observation.source,
+                observation.note,
+                "true" if observation.preferred else "",
+            )
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+@contextlib.contextmanager
+def lock_observations(directory: Path, *, timeout: float = 30.0) -> Iterator[None]:
+    """Hold the lock of an observations folder (created if missing) for a read → check → write.
+
+    Raise ``filelock.Timeout`` if another import holds it for longer than ``timeout`` seconds.
+    """
+    from filelock import FileLock
+
+    directory.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(directory / LOCK_FILE), timeout=timeout):
+        yield
+
+
+def write_files_atomically(contents: Mapping[Path, bytes]) -> None:
+    """Replace each file with its new content so that no reader ever sees half a file.
+
+    Every content goes first to a temporary file in the target's folder and is
+    flushed to disk; only then is each temporary file renamed over its target
+    (``os.replace``), and the folder synced where the platform allows. If
+    anything fails, the temporary files are removed and the error is raised:
+    each target holds either its old or its new content.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, content in contents.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(
+                dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+            )
+            staged.append((Path(temporary), path))
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            Path(temporary).chmod(_mode_for(path))
+        for staged_path, path in staged:
+            os.replace(staged_path, path)  # noqa: PTH105 - the atomic rename is the point; name it
+    finally:
+        for staged_path, _ in staged:
+            staged_path.unlink(missing_ok=True)
+    for directory in {path.parent for path in contents}:
+        _sync_directory(directory)
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _sync_directory(directory: Path) -> None:
+    # Best effort: makes the rename itself durable on POSIX; not possible on Windows.
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

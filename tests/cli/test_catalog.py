@@ -33,11 +33,13 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, name: str) ->
     assert "Example: mzplan " in result.stdout
 
 
-def test_bundled_data_is_valid(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bundled_data_is_valid(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # no ./data here: the bundled data is used
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
-    assert "error" not in result.stdout
+    assert "[error]" not in result.stdout
 
 
 def test_broken_copy_fails_located(runner: CliRunner, bundled_copy: Path) -> None:
@@ -52,7 +54,9 @@ def test_broken_copy_fails_located(runner: CliRunner, bundled_copy: Path) -> Non
 
 
 def _broken(tmp_path: Path) -> Path:
-    return build_example(EXAMPLES / "base", EXAMPLES / "invalid" / "target-logic", tmp_path / "data")
+    return build_example(
+        EXAMPLES / "base", EXAMPLES / "invalid" / "target-logic", tmp_path / "data"
+    )
 
 
 def test_validate_json_is_a_list_of_problems(runner: CliRunner, tmp_path: Path) -> None:
@@ -60,8 +64,21 @@ def test_validate_json_is_a_list_of_problems(runner: CliRunner, tmp_path: Path) 
     result = runner.invoke(app, ["validate", "--data-dir", str(data), "--format", "json"])
     assert result.exit_code == 1
     problems = json.loads(result.stdout)
-    assert {p["code"] for p in problems} >= {"unit-mismatch", "target-direction", "duplicate-target"}
-    assert set(problems[0]) == {"file", "line", "column", "field", "code", "message", "hint", "severity"}
+    assert {p["code"] for p in problems} >= {
+        "unit-mismatch",
+        "target-direction",
+        "duplicate-target",
+    }
+    assert set(problems[0]) == {
+        "file",
+        "line",
+        "column",
+        "field",
+        "code",
+        "message",
+        "hint",
+        "severity",
+    }
     assert problems == sorted(problems, key=lambda p: (p["file"], p["line"], p["column"]))
 
 
@@ -70,7 +87,10 @@ def test_validate_github_annotations(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "--data-dir", str(data), "--format", "github"])
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
-    assert re.match(r"^::error file=[^,]+city\.yaml,line=5,col=11,title=unit-mismatch::targets\[0\]\.unit: ", first)
+    assert re.match(
+        r"^::error file=[^,]+city\.yaml,line=5,col=11,title=unit-mismatch::targets\[0\]\.unit: ",
+        first,
+    )
     # The plain log follows the annotations, as GitHub shows only ten of them.
     assert "[error]" in result.stdout
 
@@ -81,7 +101,9 @@ def test_missing_data_dir_is_usage_error(runner: CliRunner, tmp_path: Path) -> N
     assert "Traceback" not in result.output
 
 
-def test_data_dir_from_environment_and_cwd(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_data_dir_from_environment_and_cwd(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = _broken(tmp_path)
     monkeypatch.chdir(tmp_path)  # ./data is the broken example
     assert runner.invoke(app, ["validate"]).exit_code == 1
@@ -100,7 +122,9 @@ def _number(text: str) -> float:
     return float(text.lstrip("≥≤"))
 
 
-def test_list_targets_shows_the_17_chongming_table_rows_as_printed(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_list_targets_shows_the_17_chongming_table_rows_as_printed(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["list", "targets", "-j", "chongming", "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -120,14 +144,41 @@ def test_list_targets_shows_the_17_chongming_table_rows_as_printed(runner: CliRu
         assert record["target"]["year"] == 2025
         assert record["unit"] == unit
         assert record["type"] == {"约束性": "binding", "预期性": "expected"}[kind]
-        expected = "at_least" if target.startswith("≥") or record["direction"] == "increase" else "at_most"
+        expected = (
+            "at_least" if target.startswith("≥") or record["direction"] == "increase" else "at_most"
+        )
         assert record["target"]["comparison"] == expected
 
 
 def test_list_targets_json_contract(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["list", "targets", "-j", "上海市", "-p", "shanghai_civil_affairs_14th", "--format", "json"])
+    result = runner.invoke(
+        app,
+        [
+            "list",
+            "targets",
+            "-j",
+            "上海市",
+            "-p",
+            "shanghai_civil_affairs_14th",
+            "--format",
+            "json",
+        ],
+    )
     records = json.loads(result.stdout)
-    required = {"indicator", "name_zh", "name_en", "jurisdiction", "plan", "type", "unit", "direction", "measure", "baseline", "target", "source"}
+    required = {
+        "indicator",
+        "name_zh",
+        "name_en",
+        "jurisdiction",
+        "plan",
+        "type",
+        "unit",
+        "direction",
+        "measure",
+        "baseline",
+        "target",
+        "source",
+    }
     assert records and all(required <= set(r) for r in records)
     beds = next(r for r in records if r["indicator"] == "elderly_care_beds")
     assert beds["baseline"] == {"value": 159000, "year": 2020, "text": "15.9萬張"}
@@ -137,10 +188,16 @@ def test_list_targets_json_contract(runner: CliRunner) -> None:
 
 
 def test_list_filters_and_formats(runner: CliRunner) -> None:
-    binding = json.loads(runner.invoke(app, ["list", "targets", "-j", "崇明", "--type", "binding", "--format", "json"]).stdout)
+    binding = json.loads(
+        runner.invoke(
+            app, ["list", "targets", "-j", "崇明", "--type", "binding", "--format", "json"]
+        ).stdout
+    )
     assert {r["type"] for r in binding} == {"binding"}
     assert len(binding) == 5
-    csv_text = runner.invoke(app, ["list", "targets", "-j", "chongming", "--domain", "elderly_care", "--format", "csv"]).stdout
+    csv_text = runner.invoke(
+        app, ["list", "targets", "-j", "chongming", "--domain", "elderly_care", "--format", "csv"]
+    ).stdout
     header, *rows = csv_text.splitlines()
     assert header.startswith("key,indicator,name_zh,name_en,jurisdiction,plan,domain,type,unit")
     assert rows and all(",elderly_care," in row for row in rows)
@@ -181,4 +238,6 @@ def test_init_scaffolds_a_valid_empty_repository(runner: CliRunner, tmp_path: Pa
 
 def test_bundled_data_is_the_repository_data() -> None:
     # The wheel ships data/ as mzplan/data; a source checkout reads data/ itself.
-    assert (bundled_data_dir() / "indicators.yaml").read_bytes() == (ROOT / "data" / "indicators.yaml").read_bytes()
+    assert (bundled_data_dir() / "indicators.yaml").read_bytes() == (
+        ROOT / "data" / "indicators.yaml"
+    ).read_bytes()

@@ -25,7 +25,9 @@ def test_invalid_example_reports_expected_problems(
     assert result.exit_code == 1
 
 
-def test_base_example_is_valid(tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_base_example_is_valid(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build_example(EXAMPLES / "base", EXAMPLES / "base", tmp_path / "data")
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["validate", "--data-dir", "data"])

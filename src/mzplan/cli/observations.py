@@ -1,0 +1,352 @@
+"""Commands over observed values: import."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, BinaryIO
+
+import typer
+
+from mzplan.cli.app import DataDirOption, command, print_data
+from mzplan.errors import ExitCode
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from mzplan.importing import ImportedRow, ImportItem, ImportOptions, ImportPlan, SkippedRow
+    from mzplan.problems import Problem
+    from mzplan.repository import Repository
+
+PROGRESS_MIN_BYTES = 8 << 20
+"""Files smaller than this import too fast for a progress bar to help."""
+MAX_WARNINGS = 20
+"""New warnings shown after an import; validate lists them all."""
+
+
+class ConflictOption(enum.Enum):
+    """What to do when an imported value differs from the stored one of the same source."""
+
+    error = "error"
+    replace = "replace"
+    keep = "keep"
+
+
+class SummaryFormat(enum.StrEnum):
+    """Output formats of the import summary."""
+
+    text = "text"
+    json = "json"
+
+
+@command("import")
+def import_(
+    files: Annotated[
+        list[str], typer.Argument(help="CSV files to import; '-' reads standard input.")
+    ],
+    data_dir: DataDirOption = None,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="COLUMN=FIELD: read a column as indicator, jurisdiction, period, value, unit, "
+            "source, note or preferred; COLUMN=- ignores it. Repeatable.",
+        ),
+    ] = None,
+    alias: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--alias",
+            help="NAME=ID: read an indicator or jurisdiction name as that id; NAME=- leaves "
+            "its rows out. Repeatable.",
+        ),
+    ] = None,
+    constant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="FIELD=VALUE: use VALUE where the file has no such column or the cell is "
+            "empty (e.g. --set source='2023年统计公报'). Repeatable.",
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="Encoding of the files (default: detect UTF-8/GB18030)."),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option("--delimiter", help="Delimiter: ',', ';', 'tab' or '|' (default: detect)."),
+    ] = None,
+    on_conflict: Annotated[
+        ConflictOption,
+        typer.Option(
+            "--on-conflict", help="A different value for the same source: error, replace, keep."
+        ),
+    ] = ConflictOption.error,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    output_format: Annotated[
+        SummaryFormat, typer.Option("--format", help="Summary as text or json.")
+    ] = SummaryFormat.text,
+) -> None:
+    """Import observed values from CSV files, all or nothing.
+
+    Headers may be English or Chinese (指标, 地区, 时期/年份, 数值, 单位, 来源, 备注); a
+    row per value, or a row per indicator with one column per year. Values such
+    as 1,234, 17.8万 or 60% are read as numbers. Any bad row: nothing is
+    written, every bad row is listed as file:line: column: message, exit 1.
+
+    Example: mzplan import 2023.csv --map 指标名称=indicator --set source='2023年统计公报'
+    """
+    import dataclasses
+    import os
+
+    from mzplan.datadir import locate_data_dir
+    from mzplan.errors import DataError, MzplanError, UsageError
+    from mzplan.importing import FIELDS, IGNORE, ImportOptions, normalise, plan_import
+    from mzplan.loading import OBSERVATIONS_DIR, load_repository
+    from mzplan.observation_checks import check_observations
+    from mzplan.observation_store import lock_observations
+
+    options = ImportOptions(
+        columns={
+            normalise(k): v
+            for k, v in _pairs(column_map, "--map", "COLUMN=FIELD", {*FIELDS, IGNORE}).items()
+        },
+        aliases={normalise(k): v for k, v in _pairs(alias, "--alias", "NAME=ID").items()},
+        defaults=_pairs(constant, "--set", "FIELD=VALUE", set(FIELDS), keys=True),
+        encoding=encoding,
+        delimiter=_delimiter(delimiter),
+    )
+    directory = locate_data_dir(data_dir, os.environ, Path.cwd())
+    if not directory.is_dir():
+        raise UsageError(f"data directory {str(directory)!r} does not exist")
+    for name in files:
+        if name != "-" and not Path(name).is_file():
+            raise UsageError(f"no such file: {name}")
+    observations_dir = directory / OBSERVATIONS_DIR
+    import filelock
+
+    try:
+        with lock_observations(observations_dir):
+            loaded = load_repository(directory)
+            if not loaded.report.valid:
+                raise DataError(loaded.report)
+            repository = loaded.repository
+            problems: list[Problem] = []
+            skipped: list[SkippedRow] = []
+            rows = _collect(files, repository, options, problems, skipped)
+            plan = plan_import(repository.observations, rows, on_conflict=on_conflict.value)
+            problems.extend(plan.problems)
+            if not problems and plan.touched:
+                # The stored data was valid, so every error now comes from the import.
+                after = dataclasses.replace(repository, observations=plan.observations)
+                before = set(check_observations(repository, placement=False))
+                found = check_observations(after, placement=False)
+                problems.extend(p for p in found if p.severity == "error")
+                warnings = [p for p in found if p.severity == "warning" and p not in before]
+                for warning in warnings[:MAX_WARNINGS]:
+                    typer.echo(f"warning: {_format(warning)}", err=True)
+                if len(warnings) > MAX_WARNINGS:
+                    more = len(warnings) - MAX_WARNINGS
+                    typer.echo(f"warning: … and {more} more; see 'mzplan validate'", err=True)
+            if problems:
+                for problem in sorted(problems, key=lambda p: (p.file, p.line, p.field)):
+                    typer.echo(_format(problem), err=True)
+                typer.echo(
+                    f"mzplan: error: {len(problems)} problem(s) in the input; nothing written",
+                    err=True,
+                )
+                raise typer.Exit(ExitCode.DATA)
+            written = [] if dry_run else _write(plan, observations_dir)
+    except filelock.Timeout as error:
+        raise MzplanError(
+            "another import holds the lock on the observations",
+            hint=f"wait for it, or remove {error.lock_file} if no import is running",
+        ) from None
+    if skipped:
+        names = sorted({s.name for s in skipped})
+        typer.echo(f"left out {len(skipped)} row(s) by --alias: {', '.join(names)}", err=True)
+    _summarise(plan, files, written, len(skipped), dry_run=dry_run, as_json=output_format.value)
+
+
+def _pairs(
+    texts: list[str] | None,
+    option: str,
+    shape: str,
+    allowed: set[str] | None = None,
+    *,
+    keys: bool = False,
+) -> dict[str, str]:
+    from mzplan.errors import UsageError
+
+    pairs: dict[str, str] = {}
+    for text in texts or []:
+        left, equals, right = text.rpartition("=") if not keys else text.partition("=")
+        left, right = left.strip(), right.strip()
+        if not equals or not left or (not right and not keys):
+            raise UsageError(f"{option} {text!r} is not {shape}")
+        checked = left if keys else right
+        if allowed is not None and checked not in allowed:
+            raise UsageError(
+                f"{option} {text!r}: {checked!r} is not a field",
+                hint=f"fields: {', '.join(sorted(allowed))}",
+            )
+        pairs[left] = right
+    return pairs
+
+
+def _delimiter(text: str | None) -> str | None:
+    from mzplan.errors import UsageError
+
+    if text is None:
+        return None
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    chosen = named.get(text.lower(), text)
+    if chosen not in {",", ";", "\t", "|"}:
+        raise UsageError(f"--delimiter {text!r} is not one of ',', ';', 'tab', '|'")
+    return chosen
+
+
+def _collect(
+    files: list[str],
+    repository: Repository,
+    options: ImportOptions,
+    problems: list[Problem],
+    skipped: list[SkippedRow],
+) -> Iterator[ImportedRow]:
+    """Yield the imported rows of every file, putting problems and skips aside."""
+    from mzplan.importing import ImportedRow, SkippedRow, read_import
+    from mzplan.problems import Problem
+
+    for name in files:
+        with _open(name) as stream:
+            items: Iterable[ImportItem] = read_import(stream, name, repository, options)
+            for item in items:
+                if isinstance(item, ImportedRow):
+                    yield item
+                elif isinstance(item, SkippedRow):
+                    skipped.append(item)
+                elif isinstance(item, Problem):
+                    problems.append(item)
+
+
+class _open:  # noqa: N801 - used like open()
+    """Open a file or standard input as a binary stream, with a progress bar on a TTY."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self) -> BinaryIO:
+        import contextlib
+        import sys
+
+        self.exits = contextlib.ExitStack()
+        if self.name == "-":
+            return sys.stdin.buffer
+        stream: BinaryIO = self.exits.enter_context(Path(self.name).open("rb"))
+        size = Path(self.name).stat().st_size
+        if sys.stderr.isatty() and size >= PROGRESS_MIN_BYTES:
+            from rich.progress import wrap_file
+
+            from mzplan.render.output import stderr_console
+
+            stream = self.exits.enter_context(
+                wrap_file(
+                    stream,
+                    size,
+                    description=Path(self.name).name,
+                    console=stderr_console(),
+                    transient=True,
+                )
+            )
+        return stream
+
+    def __exit__(self, *exc: object) -> None:
+        self.exits.close()
+
+
+def _format(problem: Problem) -> str:
+    place = f"{problem.file}:{problem.line}" if problem.line else problem.file
+    field = f" {problem.field}:" if problem.field else ""
+    hint = f" ({problem.hint})" if problem.hint else ""
+    return f"{place}:{field} {problem.message}{hint}"
+
+
+def _write(plan: ImportPlan, directory: Path) -> list[str]:
+    from mzplan.errors import MzplanError
+    from mzplan.observation_store import (
+        observation_file_name,
+        render_observation_file,
+        write_files_atomically,
+    )
+
+    contents: dict[Path, bytes] = {}
+    for indicator in sorted(plan.touched):
+        path = directory / observation_file_name(indicator)
+        content = render_observation_file(o for o in plan.observations if o.indicator == indicator)
+        if not path.is_file() or path.read_bytes() != content:
+            contents[path] = content
+    try:
+        write_files_atomically(contents)
+    except OSError as error:
+        raise MzplanError(
+            f"could not write the observations: {error}",
+            hint="each file holds either its old or its new rows; run the import again",
+        ) from None
+    return [str(path) for path in contents]
+
+
+def _summarise(
+    plan: ImportPlan,
+    files: list[str],
+    written: list[str],
+    skipped: int,
+    *,
+    dry_run: bool,
+    as_json: str,
+) -> None:
+    import json
+
+    from mzplan.numbers import format_number
+
+    counts = {kind: plan.count(kind) for kind in ("added", "changed", "unchanged", "kept")}
+    shown = [c for c in plan.changes if c.kind in {"added", "changed"}] if dry_run else []
+    if as_json == "json":
+        summary: dict[str, object] = {
+            "files": files,
+            **counts,
+            "skipped": skipped,
+            "dry_run": dry_run,
+            "written": written,
+        }
+        if dry_run:
+            summary["rows"] = [
+                {
+                    "change": c.kind,
+                    "indicator": c.new.indicator,
+                    "jurisdiction": c.new.jurisdiction,
+                    "period": c.new.period,
+                    "value": c.new.value,
+                    "old_value": c.old.value if c.old else None,
+                    "unit": c.new.unit,
+                    "source": c.new.source,
+                }
+                for c in shown
+            ]
+        print_data(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    for change in shown:
+        old = f" (was {format_number(change.old.value)})" if change.old else ""
+        new = change.new
+        print_data(
+            f"{change.kind:<8} {new.indicator} {new.jurisdiction} {new.period} "
+            f"{format_number(new.value)} {new.unit}{old} [{new.source}]"
+        )
+    verb = "would import" if dry_run else "imported"
+    tail = "; wrote nothing (dry run)" if dry_run else f"; wrote {len(written)} file(s)"
+    print_data(
+        f"{verb} {len(files)} file(s): {counts['added']} added, {counts['changed']} changed, "
+        f"{counts['unchanged']} unchanged, {counts['kept']} kept, {skipped} left out{tail}"
+    )

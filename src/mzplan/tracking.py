@@ -1,0 +1,167 @@
+"""The tracked quantity of a target: where it starts, and its values over time.
+
+What is compared with a target depends on its measure: the observed level
+(``level``, ``annual``, ``milestone``), the running sum of yearly flows since the
+baseline (``cumulative``), or the growth of the level over the baseline
+(``increment``). This module turns an observed series into that quantity.
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable, Sequence
+
+from mzplan.models import Baseline, Measure
+from mzplan.observations import Observation, choose_series, is_period, year_end
+
+
+@dataclasses.dataclass(frozen=True)
+class Point:
+    """A tracked value at a time (fractional years), with the observation it comes from."""
+
+    time: float
+    value: float
+    observation: Observation
+
+
+@dataclasses.dataclass(frozen=True)
+class Track:
+    """A target's tracked series.
+
+    ``origin_time`` and ``origin_value`` are the start ``(t0, b)`` in the tracked
+    quantity (0 for ``cumulative`` and ``increment``); ``baseline_value`` is the
+    baseline as the plan or the earliest observation gives it (the level at t0
+    for ``increment``). ``points`` are the tracked values after t0, by time;
+    ``reason`` says why there are none.
+    """
+
+    origin_time: float | None
+    origin_value: float | None
+    baseline_value: float | None
+    from_observation: bool
+    points: tuple[Point, ...]
+    reason: str = ""
+
+
+def finite(value: float) -> float | None:
+    """Return ``value``, or None when it is NaN or infinite."""
+    return value if math.isfinite(value) else None
+
+
+def usable_series(observations: Iterable[Observation], until: float) -> list[Observation]:
+    """Return one observation per point in time among those whose period ended by ``until``.
+
+    The preferred source wins (:func:`choose_series`). Periods that end together
+    (``2023``, ``2023-Q4``, ``2023-12``) are one point in time: the coarsest, the
+    year's own figure, is kept. Rows with a bad period or a non-finite value are
+    skipped (the reader reports them).
+    """
+    valid = (o for o in observations if is_period(o.period) and math.isfinite(o.value))
+    by_time: dict[float, Observation] = {}
+    for observation in sorted(choose_series(valid), key=lambda o: len(o.period)):
+        if observation.time <= until:
+            by_time.setdefault(observation.time, observation)
+    return sorted(by_time.values(), key=lambda o: o.time)
+
+
+def _month_span(period: str) -> tuple[int, int]:
+    year = int(period[:4])
+    if len(period) == 4:
+        return 12 * year, 12 * year + 12
+    if period[5] == "Q":
+        quarter = int(period[6])
+        return 12 * year + 3 * (quarter - 1), 12 * year + 3 * quarter
+    month = int(period[5:7])
+    return 12 * year + month - 1, 12 * year + month
+
+
+def flows(series: Iterable[Observation]) -> list[Observation]:
+    """Return the flows to add up: no two periods overlap, and a longer period wins.
+
+    A year's own figure supersedes its quarters and months, and a quarter its
+    months, so a year reported both ways is counted once.
+    """
+    kept: list[tuple[int, int, Observation]] = []
+    spans = [(_month_span(o.period), o) for o in series]
+    for (start, end), observation in sorted(spans, key=lambda s: s[0][0] - s[0][1]):
+        if all(end <= other_start or start >= other_end for other_start, other_end, _ in kept):
+            kept.append((start, end, observation))
+    return sorted((o for _, _, o in kept), key=lambda o: o.time)
+
+
+def build_track(
+    measure: Measure, baseline: Baseline | None, series: Sequence[Observation], start: float
+) -> Track:
+    """Return the tracked series of a target from its usable observations.
+
+    ``start`` is the end of the plan's baseline year (the plan's own start where
+    the target gives no baseline). Without a baseline, a ``level`` or
+    ``increment`` target starts from an observation: the latest one at or before
+    ``start``, else the earliest; it then needs a later one.
+    """
+    if not series:
+        return Track(None, None, None, False, (), "no observation yet")
+    if measure == "cumulative":
+        origin = year_end(baseline.year) if baseline else start
+        total, points = 0.0, []
+        for observation in flows(o for o in series if o.time > origin):
+            total += observation.value
+            points.append(Point(observation.time, total, observation))
+        return _checked(
+            Track(origin, 0.0, 0.0, False, tuple(points)),
+            "no flow observed after the baseline year",
+        )
+    from_observation = False
+    if baseline is not None:
+        origin, value = year_end(baseline.year), baseline.value
+    elif measure in ("annual", "milestone"):
+        return _checked(
+            Track(start, None, None, False, tuple(_as_points(o for o in series if o.time > start))),
+            "no observation in the plan period",
+        )
+    elif len(series) < 2:
+        return Track(None, None, None, False, (), "no baseline and fewer than two observations")
+    else:
+        before = [o for o in series if o.time <= start]
+        first = before[-1] if before else series[0]
+        origin, value, from_observation = first.time, first.value, True
+    later = [o for o in series if o.time > origin]
+    if measure == "increment":
+        increments = tuple(Point(o.time, o.value - value, o) for o in later)
+        track = Track(origin, 0.0, value, from_observation, increments)
+    else:
+        track = Track(origin, value, value, from_observation, tuple(_as_points(later)))
+    return _checked(track, "no observation after the baseline")
+
+
+def _as_points(series: Iterable[Observation]) -> list[Point]:
+    return [Point(o.time, o.value, o) for o in series]
+
+
+def _checked(track: Track, empty_reason: str) -> Track:
+    if not track.points:
+        return dataclasses.replace(track, reason=empty_reason)
+    if not all(math.isfinite(p.value) for p in track.points):
+        return dataclasses.replace(track, points=(), reason="the values are too large to track")
+    return track
+
+
+def project(points: Sequence[tuple[float, float]], at: float) -> float | None:
+    """Return the least-squares straight line through ``(time, value)`` points, read at ``at``.
+
+    Return None for fewer than two distinct times, or a result out of range.
+    """
+    if len(points) < 2:
+        return None
+    # Plain sums, not math.fsum: fsum raises on an intermediate overflow, and an
+    # overflow here must end as None, never as an exception.
+    count = len(points)
+    mean_time = sum(t for t, _ in points) / count
+    mean_value = sum(v / count for _, v in points)
+    spread = sum((t - mean_time) * (t - mean_time) for t, _ in points)
+    covariance = sum((t - mean_time) * (v - mean_value) for t, v in points)
+    if spread == 0 or not math.isfinite(covariance):
+        return None
+    return finite(mean_value + covariance / spread * (at - mean_time))
