@@ -148,8 +148,9 @@ def status(
     else:
         from mzplan.render.output import stdout_console
 
-        view = render.status_view(records, report.counts(), domains, places, lang)
-        stdout_console().print(view)
+        console = stdout_console()
+        view = render.status_view(records, report.counts(), domains, places, lang, console.width)
+        console.print(view)
     if should_fail(report, fail_on.value):
         raise typer.Exit(ExitCode.DATA)
 

@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -108,11 +109,18 @@ def display_cells(record: Mapping[str, Any], language: Language) -> dict[str, st
     }
 
 
-def _columns(records: Sequence[Mapping[str, Any]]) -> list[str]:
+NARROW = 110
+"""Below this many columns the table drops the baseline: it is in ``show`` and the JSON."""
+
+
+def _columns(records: Sequence[Mapping[str, Any]], width: int | None = None) -> list[str]:
     columns = ["name"]
     if len({r["jurisdiction"] for r in records}) > 1:
         columns.append("jurisdiction")
-    return [*columns, "type", "baseline", "latest", "target", "progress", "status", "alert"]
+    columns += ["type", "baseline", "latest", "target", "progress", "status", "alert"]
+    if width is not None and width < NARROW:
+        columns.remove("baseline")
+    return columns
 
 
 def _header(column: str, language: Language) -> str:
@@ -124,10 +132,14 @@ def status_table(
     domain_names: Mapping[str, str],
     jurisdiction_names: Mapping[str, str],
     language: Language,
+    width: int | None = None,
 ) -> Table:
-    """Return the status table: a section per policy domain, binding targets first."""
-    columns = _columns(records)
-    table = Table(show_lines=False, pad_edge=False, collapse_padding=True)
+    """Return the status table: a section per policy domain, binding targets first.
+
+    On a terminal narrower than :data:`NARROW` columns the baseline is left out.
+    """
+    columns = _columns(records, width)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for column in columns:
         if column == "name":
             table.add_column(_header(column, language), ratio=1, min_width=10, overflow="fold")
@@ -188,11 +200,12 @@ def status_view(
     domain_names: Mapping[str, str],
     jurisdiction_names: Mapping[str, str],
     language: Language,
+    width: int | None = None,
 ) -> Group:
-    """Return the whole terminal view: the table, then the summary line."""
+    """Return the whole terminal view for a terminal ``width`` wide: the table, the summary."""
     alerts = [r for r in records if r["alert"]]
     summary = summary_line(counts, alerts, jurisdiction_names, language)
-    table = status_table(records, domain_names, jurisdiction_names, language)
+    table = status_table(records, domain_names, jurisdiction_names, language, width)
     return Group(table, Text(summary, style="bold red" if alerts else "bold"))
 
 
