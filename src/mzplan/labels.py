@@ -52,6 +52,28 @@ _LABELS: dict[str, tuple[str, str]] = {
     "lagging": ("滞后", "lagging"),
     "regressing": ("逆向", "regressing"),
     "no_data": ("无数据", "no data"),
+    # growth-rate method statuses
+    "substantial": ("进展显著", "substantial progress"),
+    "moderate": ("进展一般", "moderate progress"),
+    "limited": ("进展有限", "limited progress"),
+    "deterioration": ("倒退", "deterioration"),
+    # show
+    "definition": ("定义", "definition"),
+    "milestone_goal": ("中期目标", "milestone"),
+    "per_member": ("每个下级", "per member"),
+    "note": ("备注", "note"),
+    "observations": ("观测值", "Observations"),
+    "observed_period": ("时期", "period"),
+    "value": ("数值", "value"),
+    "key": ("编号", "key"),
+    "method": ("方法", "method"),
+    "completion": ("完成度", "completion"),
+    "elapsed": ("时间进度", "elapsed"),
+    "needed_now": ("当前应达", "needed now"),
+    "required_yearly_change": ("年均尚需", "yearly change"),
+    "projection": ("线性预测", "projection"),
+    "default": ("序时进度法", "default"),
+    "growth": ("增速比法", "growth"),
 }
 
 

@@ -1,8 +1,9 @@
 """Judge a target's progress: completion against elapsed time (序时进度), or growth rates.
 
-This is ``/work/shared/METHODOLOGY.md`` in code; the choices it leaves open are
-listed in ``docs/methodology-choices.md``. Pure: the observations and "as of"
-are arguments; nothing is read, printed or taken from the clock.
+This is the project's methodology (the progress specification) in code; the
+choices it leaves open are listed in ``docs/methodology-choices.md``. Pure: the
+observations and "as of" are arguments; nothing is read, printed or taken from
+the clock.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from mzplan.growth import classify_growth, growth_ratio
-from mzplan.models import Comparison, Direction, Goal, Measure, Plan
+from mzplan.models import Comparison, Direction, Goal, Plan
 from mzplan.observations import Observation, year_end
 from mzplan.repository import ResolvedTarget, effective_comparison
 from mzplan.tracking import Point, Track, build_track, finite, project, usable_series
@@ -238,12 +239,8 @@ def _judge_annual(
     if failed:
         status: Status = "missed" if passed else "lagging"
         return _Verdict(status, f"the condition {condition} failed in {failed}", needed_now=goal)
-    if passed:
-        reason = f"the condition {condition} held in every observed period ({held})"
-        return _Verdict("achieved", reason, needed_now=goal)
-    return _Verdict(
-        "on_track", f"the condition {condition} has held so far ({held})", needed_now=goal
-    )
+    status = "achieved" if passed else "on_track"
+    return _Verdict(status, f"the condition {condition} held in {held}", needed_now=goal)
 
 
 def _judge_numbers(
@@ -307,7 +304,7 @@ def _growth_verdict(
     """Return the growth method's verdict: achieved, missed and no data as the default's."""
     if default.status in ("achieved", "missed", "no_data") or latest is None:
         return default
-    measure: Measure = target.measure
+    measure = target.measure
     goal, base, t0 = target.target.target.value, track.baseline_value, track.origin_time
     if measure not in ("level", "increment") or goal is None or base is None or t0 is None:
         return dataclasses.replace(

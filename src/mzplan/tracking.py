@@ -54,16 +54,23 @@ def usable_series(observations: Iterable[Observation], until: float) -> list[Obs
     """Return one observation per point in time among those whose period ended by ``until``.
 
     The preferred source wins (:func:`choose_series`). Periods that end together
-    (``2023``, ``2023-Q4``, ``2023-12``) are one point in time: the coarsest, the
-    year's own figure, is kept. Rows with a bad period or a non-finite value are
-    skipped (the reader reports them).
+    (``2023``, ``2023-Q4``, ``2023-12``) are one point in time: the coarsest is
+    kept, the year's own figure before the quarter's. Rows with a bad period or a
+    non-finite value are skipped (the reader reports them).
     """
     valid = (o for o in observations if is_period(o.period) and math.isfinite(o.value))
     by_time: dict[float, Observation] = {}
-    for observation in sorted(choose_series(valid), key=lambda o: len(o.period)):
+    for observation in sorted(choose_series(valid), key=lambda o: _coarseness(o.period)):
         if observation.time <= until:
             by_time.setdefault(observation.time, observation)
     return sorted(by_time.values(), key=lambda o: o.time)
+
+
+def _coarseness(period: str) -> int:
+    """Return 0 for a year, 1 for a quarter, 2 for a month."""
+    if len(period) == 4:
+        return 0
+    return 1 if period[5] == "Q" else 2
 
 
 def _month_span(period: str) -> tuple[int, int]:

@@ -480,8 +480,11 @@ def test_the_preferred_source_wins_for_one_period() -> None:
 
 def test_a_year_and_its_last_quarter_are_one_point_in_time() -> None:
     # 2023 and 2023-Q4 both end at 2024.0: the year's own figure is used.
-    result = assess(make_target(), series(("2023-Q4", 47.0), ("2023", 49.0)))
+    result = assess(make_target(), series(("2023-12", 46.0), ("2023-Q4", 47.0), ("2023", 49.0)))
     assert result.latest == obs("2023", 49.0)
+    # Without the year, the quarter's figure is preferred over the month's.
+    result = assess(make_target(), series(("2023-12", 46.0), ("2023-Q4", 47.0)))
+    assert result.latest == obs("2023-Q4", 47.0)
 
 
 def test_the_target_is_judged_at_its_year_even_with_later_data() -> None:

@@ -70,7 +70,7 @@ def show_view(
         ("unit", record["unit"]),
         ("direction", label(record["direction"], language)),
         ("measure", measure_label(record["measure"], language)),
-        ("定义" if zh else "definition", record["definition"] or "—"),
+        ("definition", record["definition"] or "—"),
         ("source", f"{record['source']['file']} {record['source']['section']}"),
         (
             "baseline",
@@ -78,22 +78,17 @@ def show_view(
         ),
         ("target", f"{_goal(record['target'])}  [{record['target']['comparison'] or '—'}]"),
     ]
-    rows += [("中期目标" if zh else "milestone", _goal(m)) for m in record["milestones"]]
+    rows += [("milestone_goal", _goal(m)) for m in record["milestones"]]
     if record["per_member"]:
-        rows.append(("每个下级" if zh else "per member", record["per_member"]["text"]))
+        rows.append(("per_member", record["per_member"]["text"]))
     if record["note"]:
-        rows.append(("备注" if zh else "note", record["note"]))
+        rows.append(("note", record["note"]))
     for key, value in rows:
         facts.add_row(label(key, language), value)
 
-    history = Table(title="观测值" if zh else "Observations", title_justify="left")
-    for column in ("period", "value", "source", "note"):
-        history.add_column(
-            {"period": "时期", "value": "数值", "source": "来源", "note": "备注"}[column]
-            if zh
-            else column,
-            overflow="fold",
-        )
+    history = Table(title=label("observations", language), title_justify="left")
+    for column in ("observed_period", "value", "source", "note"):
+        history.add_column(label(column, language), overflow="fold")
     for observation in observations:
         history.add_row(
             observation["period"],
@@ -102,21 +97,14 @@ def show_view(
             observation["note"],
         )
 
-    assessments = Table(title="进度" if zh else "Progress", title_justify="left")
-    for column in (
-        "method",
-        "status",
-        "completion",
-        "elapsed",
-        "needed now",
-        "yearly change",
-        "projection",
-        "R",
-    ):
-        assessments.add_column(column, overflow="fold")
+    assessments = Table(title=label("progress", language), title_justify="left")
+    columns = ("method", "status", "completion", "elapsed", "needed_now", "required_yearly_change")
+    for column in (*columns, "projection"):
+        assessments.add_column(label(column, language), overflow="fold")
+    assessments.add_column("R", overflow="fold")
     for item in (record, growth):
         assessments.add_row(
-            item["method"],
+            label(item["method"], language),
             Text(label(item["status"], language), style=STATUS_STYLES.get(item["status"], "")),
             _percent(item["completion"]),
             _percent(item["elapsed"]),
