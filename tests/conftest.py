@@ -12,6 +12,39 @@ from mzplan.datadir import bundled_data_dir
 
 EXAMPLES = Path(__file__).parent / "examples"
 
+TARGET_CONTRACT = frozenset(
+    [
+        "indicator",
+        "name_zh",
+        "name_en",
+        "jurisdiction",
+        "plan",
+        "type",
+        "unit",
+        "direction",
+        "measure",
+        "baseline",
+        "target",
+        "source",
+    ]
+)
+"""The keys the JSON of ``list targets`` promises (README)."""
+STATUS_CONTRACT = TARGET_CONTRACT | frozenset(
+    [
+        "latest",
+        "completion",
+        "elapsed",
+        "status",
+        "alert",
+        "stale",
+        "needed_now",
+        "required_yearly_change",
+        "projection",
+        "method",
+    ]
+)
+"""The keys the JSON of ``status`` promises: the target's and the assessment's."""
+
 
 @pytest.fixture
 def runner() -> CliRunner:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.table import Table
@@ -69,7 +69,7 @@ def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return buffer.getvalue()
 
 
-def target_csv_row(record: dict[str, Any]) -> dict[str, Any]:
+def target_csv_row(record: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten a target record into the columns of :data:`TARGET_CSV_COLUMNS`."""
     baseline = record["baseline"] or {}
     return {

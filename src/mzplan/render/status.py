@@ -16,7 +16,12 @@ from rich.table import Table
 from rich.text import Text
 
 from mzplan.labels import Language, label
-from mzplan.render.listing import format_number, render_csv
+from mzplan.render.listing import (
+    TARGET_CSV_COLUMNS,
+    format_number,
+    render_csv,
+    target_csv_row,
+)
 
 STATUS_STYLES: Mapping[str, str] = {
     "achieved": "bold green",
@@ -35,25 +40,9 @@ ALERT_MARK = "⚠"
 BAR_WIDTH = 10
 
 STATUS_CSV_COLUMNS = (
-    "key",
-    "indicator",
-    "name_zh",
-    "name_en",
-    "jurisdiction",
-    "plan",
-    "domain",
-    "type",
-    "unit",
-    "direction",
-    "measure",
-    "baseline_value",
-    "baseline_year",
+    *TARGET_CSV_COLUMNS,
     "latest_value",
     "latest_period",
-    "target_value",
-    "target_year",
-    "target_comparison",
-    "target_text",
     "completion",
     "elapsed",
     "status",
@@ -63,8 +52,6 @@ STATUS_CSV_COLUMNS = (
     "required_yearly_change",
     "projection",
     "method",
-    "source_file",
-    "source_section",
 )
 
 
@@ -216,21 +203,12 @@ def render_json(records: Sequence[Mapping[str, Any]]) -> str:
 
 def csv_row(record: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten a status record into :data:`STATUS_CSV_COLUMNS`."""
-    baseline = record["baseline"] or {}
     latest = record["latest"] or {}
-    goal = record["target"]
     return {
+        **target_csv_row(record),
         **{k: record[k] for k in STATUS_CSV_COLUMNS if k in record},
-        "baseline_value": baseline.get("value"),
-        "baseline_year": baseline.get("year"),
         "latest_value": latest.get("value"),
         "latest_period": latest.get("period"),
-        "target_value": goal["value"],
-        "target_year": goal["year"],
-        "target_comparison": goal["comparison"],
-        "target_text": goal["text"],
-        "source_file": record["source"]["file"],
-        "source_section": record["source"]["section"],
     }
 
 
