@@ -74,6 +74,21 @@ _LABELS: dict[str, tuple[str, str]] = {
     "projection": ("线性预测", "projection"),
     "default": ("序时进度法", "default"),
     "growth": ("增速比法", "growth"),
+    # report
+    "report_title": ("规划指标进展报告", "Plan targets progress report"),
+    "as_of": ("截至", "As of"),
+    "tolerance": ("容差", "tolerance"),
+    "summary": ("概况", "Summary"),
+    "alerts_none": ("约束性指标无预警", "No alert on binding targets"),
+    "stale_note": ("† 最新观测值已超过一年", "† the latest observation is more than a year old"),
+    "history": ("历史走势", "History"),
+    "observed": ("观测值", "observed"),
+    "on_schedule": ("序时进度线", "on schedule"),
+    "no_history": ("无观测", "no observations"),
+    "matrix": ("地区 × 指标对比", "Jurisdictions × indicators"),
+    "sources": ("数据出处", "Sources"),
+    "plan_source": ("规划文件", "plan document"),
+    "targets_count": ("项指标", "targets"),
 }
 
 

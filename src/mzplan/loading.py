@@ -128,7 +128,8 @@ def load_repository(data_dir: FilePath, *, display_dir: str | None = None) -> Lo
             if content is None
         ),
     )
-    for finding in check_repository(repository):
+    # Formula problems come from deriving values, so they sit at the formula in indicators.yaml.
+    for finding in (*check_repository(repository), *repository.derivation[1]):
         document = documents.get(finding.file)
         values: Positions = document.values if document else {}
         keys: Positions = document.keys if document else {}

@@ -74,6 +74,12 @@ class Indicator(Model):
     measure: Measure = Field(description="How targets of this indicator are tracked by default.")
     domain: Id
     source: Citation
+    formula: str | None = Field(
+        default=None,
+        description="Formula over other indicators' ids, e.g. "
+        "'{dibao_standard} / {per_capita_consumption_expenditure}[-1] * 100'; the "
+        "indicator's values are then derived (observed values win). Quote it in YAML.",
+    )
     note: str | None = None
 
 

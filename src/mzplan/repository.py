@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Generic, TypeVar
 
+from mzplan.derivation import derive_observations
 from mzplan.models import (
     Comparison,
     Domain,
@@ -18,7 +19,7 @@ from mzplan.models import (
     Target,
 )
 from mzplan.observations import Observation
-from mzplan.problems import Path
+from mzplan.problems import Finding, Path
 
 T = TypeVar("T")
 
@@ -89,10 +90,20 @@ class Repository:
         return _first_by(self.plans, lambda p: p.id)
 
     @functools.cached_property
+    def derivation(self) -> tuple[tuple[Observation, ...], tuple[Finding, ...]]:
+        """Return the values derived by indicators' formulas, and the formulas' problems.
+
+        Computed from the indicators and observations on first use (see
+        :mod:`mzplan.derivation`); observed values of a derived indicator win.
+        """
+        observations, findings = derive_observations(self)
+        return tuple(observations), tuple(findings)
+
+    @functools.cached_property
     def observations_by_series(self) -> Mapping[tuple[str, str], tuple[Observation, ...]]:
-        """Return the observations grouped by (indicator, jurisdiction)."""
+        """Return the observed and derived values grouped by (indicator, jurisdiction)."""
         groups: dict[tuple[str, str], list[Observation]] = {}
-        for observation in self.observations:
+        for observation in (*self.observations, *self.derivation[0]):
             groups.setdefault((observation.indicator, observation.jurisdiction), []).append(
                 observation
             )

@@ -1,0 +1,5 @@
+"""Run mzplan as ``python -m mzplan``."""
+
+from mzplan.cli import main
+
+main()
