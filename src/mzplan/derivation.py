@@ -209,9 +209,7 @@ def _dependency_order(definitions: Mapping[str, _Definition], cyclic: set[str]) 
 def _chosen_series(observations: Iterable[Observation]) -> Series:
     groups: dict[tuple[str, str], list[Observation]] = {}
     for observation in observations:
-        groups.setdefault((observation.indicator, observation.jurisdiction), []).append(
-            observation
-        )
+        groups.setdefault((observation.indicator, observation.jurisdiction), []).append(observation)
     return {key: {o.period: o for o in choose_series(group)} for key, group in groups.items()}
 
 

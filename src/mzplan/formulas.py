@@ -267,7 +267,7 @@ class _Walker:
                     self.source.node_column(node.slice),
                 )
             return self.reference(node.value, -1)
-        raise FormulaError(f"{_describe(node)} is not allowed in a formula", column)
+        raise FormulaError(f"{_describe(node)} is not allowed", column)
 
     def reference(self, node: ast.Name, offset: int) -> Reference:
         if node.id in self.source.names:
@@ -281,7 +281,7 @@ class _Walker:
 
 def _number(value: object, column: int) -> float:
     if isinstance(value, str | bytes):
-        raise FormulaError("a string is not allowed in a formula: write '{name}'", column)
+        raise FormulaError("a string is not allowed: write a name as {name}", column)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise FormulaError(f"{value!r} is not a number", column)
     try:
