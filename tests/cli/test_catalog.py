@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from mzplan import __version__
@@ -26,7 +27,14 @@ def test_version(runner: CliRunner) -> None:
     assert result.stdout == f"mzplan {__version__}\n"
 
 
-@pytest.mark.parametrize("name", ["validate", "list", "schema", "init"])
+COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_the_commands() -> None:
+    assert {"validate", "list", "schema", "init", "status", "show", "import"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
 def test_every_command_has_help_with_an_example(runner: CliRunner, name: str) -> None:
     result = runner.invoke(app, [name, "--help"])
     assert result.exit_code == 0
