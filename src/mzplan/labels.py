@@ -86,6 +86,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "on_schedule": ("序时进度线", "on schedule"),
     "no_history": ("无观测", "no observations"),
     "matrix": ("地区 × 指标对比", "Jurisdictions × indicators"),
+    "matrix_caption": (
+        "各地区各指标相对本级规划目标的状态",
+        "Status of each indicator against each jurisdiction's own plan target",
+    ),
     "sources": ("数据出处", "Sources"),
     "plan_source": ("规划文件", "plan document"),
     "targets_count": ("项指标", "targets"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mzplan.cli import catalog as catalog
 from mzplan.cli import observations as observations
+from mzplan.cli import report as report
 from mzplan.cli import status as status
 from mzplan.cli.app import app
 

@@ -37,12 +37,12 @@ TARGET_CSV_COLUMNS = (
 
 
 def format_number(value: float | None) -> str:
-    """Return a number as people write it: no trailing ``.0``, no exponent."""
+    """Return a number as people write it: no trailing zeros, at most two decimals."""
     if value is None:
         return ""
     if float(value).is_integer():
         return f"{int(value):d}"
-    return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.1f}"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def render_json(records: Sequence[dict[str, Any]]) -> str:
