@@ -22,7 +22,10 @@ def _examples() -> list[str]:
 
 
 @pytest.mark.parametrize("line", _examples())
-def test_readme_example_runs(runner: CliRunner, line: str) -> None:
+def test_readme_example_runs(
+    runner: CliRunner, line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # examples may write files (report -o)
     result = runner.invoke(app, shlex.split(line)[1:])
     assert result.exit_code in {0, 1}, result.output  # 1: --fail-on found alerts
     assert result.exception is None or isinstance(result.exception, SystemExit)
