@@ -88,6 +88,8 @@ class Assessment:
     reason: str
     milestones: tuple[MilestoneCheck, ...] = ()
     members: tuple[MemberCheck, ...] = ()
+    track: Track | None = None
+    """The tracked series the verdict was drawn from (for charts)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -199,6 +201,7 @@ def assess_target(
             _check_milestone(target, m, series, track, about) for m in target.target.milestones
         ),
         members=_check_members(target, member_observations, now, about),
+        track=track,
     )
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from mzplan.observations import Observation, choose_series, year_end
+from mzplan.observations import Observation, year_end
 from mzplan.progress import Assessment, Method, assess_target
 from mzplan.records import target_record
 from mzplan.repository import Repository, ResolvedTarget
@@ -147,33 +147,33 @@ def should_fail(report: StatusReport, fail_on: str) -> bool:
 
 
 def history_points(
-    target: ResolvedTarget, assessment: Assessment, series: Sequence[Observation]
+    target: ResolvedTarget, assessment: Assessment
 ) -> tuple[list[str], list[float | None], list[float | None]]:
-    """Return, per observed period, the tracked value and the value on schedule.
+    """Return, per tracked period, the tracked value and the value on schedule.
 
-    The tracked value is the level, or the running sum of flows for a
-    cumulative target; on schedule is the straight line from the baseline
-    to the target, as the default method reads it.
+    The points are the engine's own (:attr:`Assessment.track`), up to "as of":
+    levels, or the running sum of flows for a cumulative target; an increment
+    is shown as levels (baseline + growth). On schedule is the straight line
+    from the start to the target in the same quantity.
     """
+    track = assessment.track
+    if track is None:
+        return [], [], []
+    offset = (track.baseline_value or 0.0) if target.measure == "increment" else 0.0
     goal = target.target.target.value
-    start, end = assessment.baseline_time, year_end(target.target.target.year)
-    base = assessment.baseline_value
+    start = track.origin_time
+    origin = None if track.origin_value is None else track.origin_value + offset
+    if goal is not None and target.measure == "increment":
+        goal += offset
+    end = year_end(target.target.target.year)
     periods: list[str] = []
     observed: list[float | None] = []
     scheduled: list[float | None] = []
-    running = 0.0
-    for observation in choose_series(series):
-        running += observation.value
-        periods.append(observation.period)
-        observed.append(running if target.measure == "cumulative" else observation.value)
-        if goal is None or start is None or base is None or end <= start:
+    for point in track.points:
+        periods.append(point.observation.period)
+        observed.append(point.value + offset)
+        if goal is None or start is None or origin is None or end <= start:
             scheduled.append(None)
-            continue
-        share = (observation.time - start) / (end - start)
-        if target.measure == "cumulative":
-            scheduled.append(share * goal)
-        elif target.measure == "increment":
-            scheduled.append(base + share * goal)
         else:
-            scheduled.append(base + share * (goal - base))
+            scheduled.append(origin + (point.time - start) / (end - start) * (goal - origin))
     return periods, observed, scheduled

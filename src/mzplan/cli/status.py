@@ -201,7 +201,7 @@ def show(
     series = repository.observations_by_series.get(
         (chosen.indicator.id, chosen.jurisdiction.id), ()
     )
-    periods, observed, scheduled = history_points(chosen, by_method["default"].assessment, series)
+    periods, observed, scheduled = history_points(chosen, by_method["default"].assessment)
     lang: LanguageCode = "zh" if language is Language.zh else "en"
     names = {
         "plan": chosen.plan.title_zh if lang == "zh" else chosen.plan.title_en,

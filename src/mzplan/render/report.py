@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from mzplan.labels import Language, label
-from mzplan.observations import Observation, choose_series, year_end
-from mzplan.progress import time_of
+from mzplan.observations import year_end
 from mzplan.render.listing import format_number
 from mzplan.render.status import ALERT_MARK, display_cells, render_markdown
 from mzplan.repository import Repository
@@ -90,12 +89,11 @@ class ReportContent:
         return f"{label('plan_source', self.language)}: {title} {source['section']}".strip()
 
 
-def build_history(item: TargetStatus, series: Sequence[Observation], as_of: float) -> History:
-    """Return the history of one target up to ``as_of`` (fractional years), for its chart."""
+def build_history(item: TargetStatus) -> History:
+    """Return the history of one target up to its "as of", for its chart."""
     target, assessment = item.target, item.assessment
-    known = [o for o in series if o.time <= as_of]
-    periods, observed, scheduled = history_points(target, assessment, known)
-    chosen = choose_series(known)
+    periods, observed, scheduled = history_points(target, assessment)
+    points = assessment.track.points if assessment.track else ()
     goal_value = target.target.target.value
     base = assessment.baseline_value
     measure = target.measure
@@ -115,10 +113,10 @@ def build_history(item: TargetStatus, series: Sequence[Observation], as_of: floa
             goal = (year_end(target.target.target.year), goal_value)
     return History(
         periods=tuple(periods),
-        times=tuple(o.time for o in chosen),
+        times=tuple(p.time for p in points),
         observed=tuple(observed),
         scheduled=tuple(scheduled),
-        sources=tuple(o.source for o in chosen),
+        sources=tuple(p.observation.source for p in points),
         start=start,
         goal=goal,
         schedule=start is not None and goal is not None and start[0] < goal[0],
@@ -130,17 +128,7 @@ def build_report_content(
 ) -> ReportContent:
     """Return what the report shows for the assessed targets of ``report``."""
     zh = language == "zh"
-    series = repository.observations_by_series
-    as_of = time_of(report.as_of)
-    rows = tuple(
-        ReportRow(
-            status_record(item),
-            build_history(
-                item, series.get((item.target.indicator.id, item.target.jurisdiction.id), ()), as_of
-            ),
-        )
-        for item in report.items
-    )
+    rows = tuple(ReportRow(status_record(item), build_history(item)) for item in report.items)
     plans = sorted({item.target.plan.id: item.target.plan for item in report.items}.items())
     present = {item.target.jurisdiction.id for item in report.items}
     return ReportContent(
