@@ -46,6 +46,17 @@ STATUS_CONTRACT = TARGET_CONTRACT | frozenset(
 """The keys the JSON of ``status`` promises: the target's and the assessment's."""
 
 
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Keep the parsed-repository cache of every test out of the user's cache directory."""
+    directory = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("MZPLAN_CACHE_DIR", str(directory))
+    monkeypatch.delenv("MZPLAN_NO_CACHE", raising=False)
+    return directory
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     """Return a runner whose output is plain text, 100 columns wide."""

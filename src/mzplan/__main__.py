@@ -1,5 +1,5 @@
 """Run mzplan as ``python -m mzplan``."""
 
-from mzplan.cli import main
+from mzplan.launch import main
 
 main()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -122,6 +123,7 @@ class _Names:
     def __init__(self, repository: Repository, aliases: Mapping[str, str]) -> None:
         self.repository = repository
         self.aliases = aliases
+        self._memo: dict[tuple[str, str], str | None] = {}
         self.indicators: dict[str, str] = {}
         for entry in repository.indicators:
             indicator = entry.value
@@ -135,7 +137,16 @@ class _Names:
                 self.jurisdictions[normalise(name)] = jurisdiction.id
 
     def find(self, kind: str, text: str) -> str | None:
-        """Return the id (or ``-``) a name means, or ``None`` when it is unknown."""
+        """Return the id (or ``-``) a name means, or ``None`` when it is unknown.
+
+        Memoised: a file repeats the same few names on every row.
+        """
+        memo = self._memo.get((kind, text), _UNSEEN)
+        if memo is _UNSEEN:
+            memo = self._memo[kind, text] = self._find(kind, text)
+        return memo
+
+    def _find(self, kind: str, text: str) -> str | None:
         key = normalise(text)
         table = self.indicators if kind == "indicator" else self.jurisdictions
         if key in self.aliases:
@@ -153,8 +164,15 @@ class _Names:
         )
 
 
+_UNSEEN = "\0unseen"
+
+
+@functools.lru_cache(maxsize=4096)
 def parse_period(text: str) -> str | None:
-    """Return the period a cell means (``2023年`` → ``2023``, ``2023Q3`` → ``2023-Q3``), or None."""
+    """Return the period a cell means (``2023年`` → ``2023``, ``2023Q3`` → ``2023-Q3``), or None.
+
+    Memoised: a file repeats the same periods on every indicator and place.
+    """
     cleaned = unicodedata.normalize("NFKC", text).strip()
     for pattern, template in _PERIODS:
         match = pattern.match(cleaned)

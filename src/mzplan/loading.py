@@ -7,7 +7,6 @@ validated. The result is a repository and a report.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from collections.abc import Mapping, Sequence
 from pathlib import Path as FilePath
@@ -16,6 +15,7 @@ from typing import Any, TypeVar, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from mzplan.checks import check_repository
+from mzplan.datafiles import OBSERVATIONS_DIR, TARGETS_DIR, DataFiles, read_data_files
 from mzplan.models import (
     IndicatorsFile,
     JurisdictionsFile,
@@ -27,7 +27,7 @@ from mzplan.observation_checks import check_observations
 from mzplan.observation_store import read_observation_file
 from mzplan.observations import Observation
 from mzplan.problems import Finding, Positions, Problem, Report, place
-from mzplan.repository import Entry, Repository, TargetEntry
+from mzplan.repository import Entry, Loaded, Repository, TargetEntry
 from mzplan.yamlfile import YamlDocument, YamlError, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -38,32 +38,38 @@ CATALOG_FILES: Mapping[str, type[BaseModel]] = {
     "jurisdictions.yaml": JurisdictionsFile,
     "plans.yaml": PlansFile,
 }
-TARGETS_DIR = "targets"
-OBSERVATIONS_DIR = "observations"
+__all__ = [
+    "CATALOG_FILES",
+    "OBSERVATIONS_DIR",
+    "TARGETS_DIR",
+    "Loaded",
+    "findings_from_validation",
+    "load_repository",
+    "validate_file",
+]
 
 
-@dataclasses.dataclass(frozen=True)
-class Loaded:
-    """A repository and the report of everything wrong with it."""
-
-    repository: Repository
-    report: Report
-
-
-def load_repository(data_dir: FilePath, *, display_dir: str | None = None) -> Loaded:
+def load_repository(
+    data_dir: FilePath,
+    *,
+    display_dir: str | None = None,
+    files: DataFiles | None = None,
+) -> Loaded:
     """Load, validate and check the data repository in ``data_dir``.
 
     ``display_dir`` is how file names start in messages (default: ``data_dir``
-    as given).
+    as given). ``files`` are the repository's files already read (see
+    :func:`mzplan.datafiles.read_data_files`); by default they are read here.
     """
     shown = display_dir if display_dir is not None else str(data_dir)
+    data_files = files if files is not None else read_data_files(data_dir)
     problems: list[Problem] = []
     documents: dict[str, YamlDocument] = {}
 
     def read(relative: str, model: type[M], required: bool) -> tuple[M | None, str]:
         name = f"{shown}/{relative}"
-        path = data_dir / relative
-        if not path.is_file():
+        content = data_files.contents.get(relative)
+        if content is None:
             if required:
                 problems.append(
                     Problem(
@@ -74,7 +80,7 @@ def load_repository(data_dir: FilePath, *, display_dir: str | None = None) -> Lo
                     )
                 )
             return None, name
-        parsed, file_problems = validate_file(path.read_bytes(), name, model)
+        parsed, file_problems = validate_file(content, name, model)
         problems.extend(file_problems)
         if parsed is not None:
             documents[name] = parsed[1]
@@ -86,10 +92,7 @@ def load_repository(data_dir: FilePath, *, display_dir: str | None = None) -> Lo
     plans, plans_name = read("plans.yaml", PlansFile, True)
 
     targets: list[TargetEntry] = []
-    targets_dir = data_dir / TARGETS_DIR
-    target_paths = sorted(targets_dir.rglob("*.yaml")) if targets_dir.is_dir() else []
-    for path in target_paths:
-        relative = path.relative_to(data_dir).as_posix()
+    for relative in data_files.targets:
         content, name = read(relative, TargetsFile, True)
         if content is None:
             continue
@@ -99,11 +102,9 @@ def load_repository(data_dir: FilePath, *, display_dir: str | None = None) -> Lo
         )
 
     observations: list[Observation] = []
-    observations_dir = data_dir / OBSERVATIONS_DIR
-    observation_paths = sorted(observations_dir.glob("*.csv")) if observations_dir.is_dir() else []
-    for path in observation_paths:
+    for relative in data_files.observations:
         rows, file_problems = read_observation_file(
-            path.read_bytes(), f"{shown}/{OBSERVATIONS_DIR}/{path.name}"
+            data_files.contents[relative], f"{shown}/{relative}"
         )
         observations.extend(rows)
         problems.extend(file_problems)

@@ -33,7 +33,9 @@ Level = Literal["country", "province", "prefecture", "district", "county", "subd
 class Model(BaseModel):
     """Base of every data model: immutable, and unknown keys are errors."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a cache hit unpickles models without ever validating, so it need not
+    # pay for building their validators; they are built on first validation instead.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Citation(Model):

@@ -19,7 +19,7 @@ from mzplan.models import (
     Target,
 )
 from mzplan.observations import Observation
-from mzplan.problems import Finding, Path
+from mzplan.problems import Finding, Path, Report
 
 T = TypeVar("T")
 
@@ -109,11 +109,22 @@ class Repository:
             )
         return {key: tuple(group) for key, group in groups.items()}
 
+    @functools.cached_property
+    def children_by_parent(self) -> Mapping[str, tuple[str, ...]]:
+        """Return the ids of each jurisdiction's children, sorted (an index: one pass)."""
+        groups: dict[str, list[str]] = {}
+        for entry in self.jurisdictions:
+            if entry.value.parent is not None:
+                groups.setdefault(entry.value.parent, []).append(entry.value.id)
+        return {parent: tuple(sorted(children)) for parent, children in groups.items()}
+
     def children_of(self, jurisdiction: str) -> tuple[str, ...]:
-        """Return the ids of the jurisdictions whose parent is ``jurisdiction``, sorted."""
-        return tuple(
-            sorted(e.value.id for e in self.jurisdictions if e.value.parent == jurisdiction)
-        )
+        """Return the ids of the jurisdictions whose parent is ``jurisdiction``, sorted.
+
+        Called once per target, so it looks up :attr:`children_by_parent` rather than
+        scanning every jurisdiction (which made status quadratic at national scale).
+        """
+        return self.children_by_parent.get(jurisdiction, ())
 
     def resolve(self, entry: TargetEntry) -> ResolvedTarget:
         """Return a target with its indicator, plan and jurisdiction looked up.
@@ -132,6 +143,14 @@ class Repository:
         """Yield every target resolved, in file order."""
         for entry in self.targets:
             yield self.resolve(entry)
+
+
+@dataclasses.dataclass(frozen=True)
+class Loaded:
+    """A repository and the report of everything wrong with it."""
+
+    repository: Repository
+    report: Report
 
 
 @dataclasses.dataclass(frozen=True)

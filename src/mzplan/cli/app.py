@@ -20,8 +20,7 @@ from mzplan import __version__
 from mzplan.errors import ExitCode, MzplanError
 
 if TYPE_CHECKING:
-    from mzplan.loading import Loaded
-    from mzplan.repository import Repository
+    from mzplan.repository import Loaded, Repository
 
 
 def _report(error: MzplanError) -> None:
@@ -181,15 +180,15 @@ def _main(
 
 
 def load(data_dir: Path | None) -> Loaded:
+    from mzplan.cache import load_cached
     from mzplan.datadir import locate_data_dir
-    from mzplan.loading import load_repository
 
     directory = locate_data_dir(data_dir, os.environ, Path.cwd())
     if not directory.is_dir():
         from mzplan.errors import UsageError
 
         raise UsageError(f"data directory {str(directory)!r} does not exist")
-    return load_repository(directory)
+    return load_cached(directory)
 
 
 def load_valid(data_dir: Path | None) -> Repository:

@@ -1,0 +1,79 @@
+"""The entry point: answer ``--version`` and ``--help`` before importing the command line.
+
+Start-up time is a goal (issue 6): the typer application, its commands and their
+annotations cost more than the interpreter itself, and ``mzplan --version`` needs
+none of it. ``mzplan --help`` prints :data:`mzplan.help_text.TOP_LEVEL_HELP`, a
+snapshot of typer's own rendering at 80 columns or more; a test fails when the
+snapshot drifts from the application (``tests/performance/test_startup.py`` says how to
+regenerate it). Every other invocation goes to :func:`mzplan.cli.main`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from mzplan import __version__
+
+HELP_WIDTH = 80
+"""click wraps help at ``min(terminal columns, 80) - 2``: from 80 columns on it is the same."""
+
+
+def main() -> None:
+    """Run mzplan: the fast answers, or the whole command line."""
+    arguments = sys.argv[1:]
+    if arguments == ["--version"]:
+        sys.stdout.write(f"mzplan {__version__}\n")
+        return
+    if arguments == ["--help"] and _terminal_columns() >= HELP_WIDTH:
+        from mzplan.help_text import TOP_LEVEL_HELP
+
+        sys.stdout.write(TOP_LEVEL_HELP)
+        return
+    from mzplan.cli import main as run
+
+    run()
+
+
+def _terminal_columns() -> int:
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def render_top_level_help() -> str:
+    """Return typer's rendering of ``mzplan --help`` at :data:`HELP_WIDTH` columns."""
+    import contextlib
+    import io
+    import os
+
+    from mzplan.cli import app
+
+    buffer = io.StringIO()
+    previous = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = str(HELP_WIDTH)
+    try:
+        with contextlib.redirect_stdout(buffer), contextlib.suppress(SystemExit):
+            app(["--help"], prog_name="mzplan")
+    finally:
+        if previous is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = previous
+    return buffer.getvalue()
+
+
+def write_help_snapshot() -> None:
+    """Regenerate ``src/mzplan/help_text.py`` from the application."""
+    from pathlib import Path
+
+    text = render_top_level_help()
+    Path(__file__).with_name("help_text.py").write_text(
+        '"""The top-level ``mzplan --help``, as typer renders it at 80 columns or more.\n\n'
+        "Generated; do not edit. Regenerate with\n"
+        '``python -c "from mzplan.launch import write_help_snapshot; write_help_snapshot()"``.\n'
+        '"""\n\n'
+        "TOP_LEVEL_HELP = (\n"
+        + "".join(f"    {line!r}\n" for line in text.splitlines(keepends=True))
+        + ")\n",
+        encoding="utf-8",
+    )
