@@ -235,3 +235,13 @@ def test_bundled_data_is_the_repository_data() -> None:
     assert (bundled_data_dir() / "indicators.yaml").read_bytes() == (
         ROOT / "data" / "indicators.yaml"
     ).read_bytes()
+
+
+def test_problem_places_omit_an_unknown_column() -> None:
+    from mzplan.problems import Problem
+    from mzplan.render.problems import format_problem
+
+    row = Problem("data/observations/beds.csv", 3, 0, "value", "csv-value", "'x' is not a number")
+    assert format_problem(row).startswith("data/observations/beds.csv:3: [error] value: ")
+    whole = Problem("data/plans.yaml", code="missing-file", message="missing file plans.yaml")
+    assert format_problem(whole).startswith("data/plans.yaml: [error] missing file")

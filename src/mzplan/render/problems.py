@@ -8,10 +8,15 @@ from mzplan.problems import Problem, Report
 
 
 def format_problem(problem: Problem) -> str:
-    """Return one problem as ``file:line:column: [error] field: message (code); hint``."""
+    """Return one problem as ``file:line:column: [error] field: message (code); hint``.
+
+    A CSV row has no column (its field names the column): ``file:line: ...``.
+    """
     place = problem.file
     if problem.line:
-        place += f":{problem.line}:{problem.column}"
+        place += f":{problem.line}"
+    if problem.line and problem.column:
+        place += f":{problem.column}"
     field = f"{problem.field}: " if problem.field else ""
     hint = f"; {problem.hint}" if problem.hint else ""
     return f"{place}: [{problem.severity}] {field}{problem.message} ({problem.code}){hint}"
@@ -48,7 +53,9 @@ def render_github(report: Report) -> str:
     for problem in report.problems:
         properties = [f"file={_escape_property(problem.file)}"]
         if problem.line:
-            properties += [f"line={problem.line}", f"col={problem.column}"]
+            properties.append(f"line={problem.line}")
+        if problem.line and problem.column:
+            properties.append(f"col={problem.column}")
         properties.append(f"title={_escape_property(problem.code)}")
         field = f"{problem.field}: " if problem.field else ""
         hint = f" ({problem.hint})" if problem.hint else ""
