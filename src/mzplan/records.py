@@ -71,19 +71,3 @@ def plan_record(plan: Plan) -> dict[str, Any]:
 def jurisdiction_record(jurisdiction: Jurisdiction) -> dict[str, Any]:
     """Return the JSON object of one jurisdiction."""
     return jurisdiction.model_dump(mode="json")
-
-
-def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Flatten nested objects for CSV: ``target.value`` becomes ``target_value``."""
-    flat: dict[str, Any] = {}
-    for key, value in record.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(flatten(value, f"{name}_"))
-        elif isinstance(value, (list, tuple)):
-            flat[name] = "; ".join(
-                str(v.get("text", v)) if isinstance(v, dict) else str(v) for v in value
-            )
-        else:
-            flat[name] = value
-    return flat
