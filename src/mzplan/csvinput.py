@@ -58,6 +58,13 @@ class Table:
     delimiter: str
     rows: Iterator[Row]
     text: io.TextIOWrapper = dataclasses.field(repr=False)
+    reader: Reader | None = dataclasses.field(default=None, repr=False)
+    """The csv reader behind :attr:`rows`, for a caller that reads the records itself.
+
+    Read either :attr:`rows` or this, not both. Its ``line_num`` is the physical
+    line the last record ended on (the header is line 1); a decoding error comes out
+    as ``UnicodeDecodeError`` (see :func:`decoding_error`), bad quoting as ``csv.Error``.
+    """
 
     def close(self) -> None:
         """Let go of the stream without closing it (the caller opened it, the caller closes it)."""
@@ -156,7 +163,7 @@ def _open_table(
         header = next(reader, None)
     except UnicodeDecodeError as error:
         _release(text)
-        raise _decoding_error(error, chosen, 1) from error
+        raise decoding_error(error, chosen, 1) from error
     except csv.Error as error:
         _release(text)
         raise InputError(f"bad CSV: {error}", line=1) from error
@@ -170,6 +177,7 @@ def _open_table(
         delimiter=delimiter,
         rows=_rows(reader, chosen, text),
         text=text,
+        reader=reader,
     )
 
 
@@ -188,7 +196,7 @@ def _records(reader: Reader, encoding: str) -> Iterator[Row]:
         except StopIteration:
             return
         except UnicodeDecodeError as error:
-            raise _decoding_error(error, encoding, previous + 1) from error
+            raise decoding_error(error, encoding, previous + 1) from error
         except csv.Error as error:
             raise InputError(f"bad CSV: {error}", line=previous + 1) from error
         start = previous + 1
@@ -198,7 +206,8 @@ def _records(reader: Reader, encoding: str) -> Iterator[Row]:
         yield Row(start, tuple(cells))
 
 
-def _decoding_error(error: UnicodeDecodeError, encoding: str, line: int) -> InputError:
+def decoding_error(error: UnicodeDecodeError, encoding: str, line: int) -> InputError:
+    """Return the input error for a decoding error met near ``line``."""
     other = "gb18030" if encoding.startswith("utf") else "utf-8"
     return InputError(
         f"not valid {encoding} text near line {line}",

@@ -35,19 +35,24 @@ def check_observations(repository: Repository, *, placement: bool = True) -> lis
     indicator's file (``observations/<indicator>.csv``).
     """
     problems: list[Problem] = []
-    last_plan_year = max(
-        (max(e.value.period.end, e.value.target_year) for e in repository.plans), default=None
-    )
+    last_year = last_plan_year(repository)
     for observation in repository.observations:
-        problems.extend(_check_one(observation, repository, last_plan_year, placement=placement))
+        problems.extend(check_one(observation, repository, last_year, placement=placement))
     groups: dict[tuple[str, str, str], list[Observation]] = {}
     for observation in repository.observations:
         key = (observation.indicator, observation.jurisdiction, observation.period)
         groups.setdefault(key, []).append(observation)
     for group in groups.values():
         if len(group) > 1:
-            problems.extend(_check_group(group))
+            problems.extend(check_group(group))
     return problems
+
+
+def last_plan_year(repository: Repository) -> int | None:
+    """Return the last year any plan covers or targets (None without plans)."""
+    return max(
+        (max(e.value.period.end, e.value.target_year) for e in repository.plans), default=None
+    )
 
 
 def _problem(observation: Observation, field: str, code: str, message: str, **kw: str) -> Problem:
@@ -63,13 +68,14 @@ def _problem(observation: Observation, field: str, code: str, message: str, **kw
     )
 
 
-def _check_one(
+def check_one(
     observation: Observation,
     repository: Repository,
     last_plan_year: int | None,
     *,
     placement: bool,
 ) -> list[Problem]:
+    """Return the problems of one observation on its own (no other row is looked at)."""
     problems: list[Problem] = []
     indicator = repository.indicator_by_id.get(observation.indicator)
     if indicator is None:
@@ -140,7 +146,8 @@ def _check_one(
     return problems
 
 
-def _check_group(group: list[Observation]) -> list[Problem]:
+def check_group(group: list[Observation]) -> list[Problem]:
+    """Return the problems of the rows of one indicator, jurisdiction and period."""
     problems: list[Problem] = []
     by_source: dict[str, Observation] = {}
     for observation in sorted(group, key=lambda o: (o.file, o.line)):

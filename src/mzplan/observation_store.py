@@ -15,11 +15,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import math
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from mzplan.numbers import format_number
@@ -165,23 +166,43 @@ def render_observation_file(observations: Iterable[Observation]) -> bytes:
     :func:`sort_key`, numbers without a trailing ``.0``, ``preferred`` written
     as ``true`` or left empty. The same rows always give the same bytes.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(OBSERVATION_COLUMNS)
-    for observation in sorted(observations, key=sort_key):
-        writer.writerow(
-            (
-                observation.indicator,
-                observation.jurisdiction,
-                observation.period,
-                format_number(observation.value),
-                observation.unit,
-                observation.source,
-                observation.note,
-                "true" if observation.preferred else "",
-            )
+    return render_rows(
+        (
+            observation.indicator,
+            observation.jurisdiction,
+            observation.period,
+            format_number(observation.value),
+            observation.unit,
+            observation.source,
+            observation.note,
+            "true" if observation.preferred else "",
         )
-    return buffer.getvalue().encode("utf-8")
+        for observation in sorted(observations, key=sort_key)
+    )
+
+
+def render_rows(rows: Iterable[Sequence[str]]) -> bytes:
+    """Return the canonical bytes of a stored file from its rows, already sorted and formatted.
+
+    Each row holds the texts of :data:`~mzplan.observations.OBSERVATION_COLUMNS`
+    (the value as :func:`~mzplan.numbers.format_number` writes it, ``preferred``
+    as ``true`` or empty); :func:`render_observation_file` is the usual caller.
+    """
+    # Rendered in batches, each encoded at once: a whole file as one str would take up to
+    # four bytes a character on top of the bytes.
+    parts = [(",".join(OBSERVATION_COLUMNS) + "\n").encode("utf-8")]
+    rows = iter(rows)
+    while True:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(itertools.islice(rows, _BATCH))
+        text = buffer.getvalue()
+        if not text:
+            return b"".join(parts)
+        parts.append(text.encode("utf-8"))
+
+
+_BATCH = 1 << 16
+"""Rows rendered (and encoded) at a time by :func:`render_rows`."""
 
 
 @contextlib.contextmanager

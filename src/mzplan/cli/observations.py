@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, BinaryIO
@@ -12,9 +13,10 @@ from mzplan.cli.app import DataDirOption, command, print_data
 from mzplan.errors import ExitCode
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterator
 
-    from mzplan.importing import ImportedRow, ImportItem, ImportOptions, ImportPlan, SkippedRow
+    from mzplan.importing import ImportOptions, SkippedRow
+    from mzplan.merging import Key, Merge
     from mzplan.problems import Problem
     from mzplan.repository import Repository
 
@@ -99,14 +101,13 @@ def import_(
 
     Example: mzplan import 2023.csv --map 指标名称=indicator --set source='2023年统计公报'
     """
-    import dataclasses
     import os
 
     from mzplan.datadir import locate_data_dir
     from mzplan.errors import DataError, MzplanError, UsageError
-    from mzplan.importing import FIELDS, IGNORE, ImportOptions, normalise, plan_import
+    from mzplan.importing import FIELDS, IGNORE, ImportOptions, normalise
     from mzplan.loading import OBSERVATIONS_DIR, load_repository
-    from mzplan.observation_checks import check_observations
+    from mzplan.merging import Merge
     from mzplan.observation_store import lock_observations
 
     options = ImportOptions(
@@ -129,23 +130,23 @@ def import_(
     import filelock
 
     try:
-        with lock_observations(observations_dir):
+        with lock_observations(observations_dir), _without_cyclic_gc():
             loaded = load_repository(directory)
             if not loaded.report.valid:
                 raise DataError(loaded.report)
             repository = loaded.repository
             problems: list[Problem] = []
             skipped: list[SkippedRow] = []
-            rows = _collect(files, repository, options, problems, skipped)
-            plan = plan_import(repository.observations, rows, on_conflict=on_conflict.value)
-            problems.extend(plan.problems)
-            if not problems and plan.touched:
+            merge = Merge(
+                repository.observations, on_conflict=on_conflict.value, keep_changes=dry_run
+            )
+            _collect(files, repository, options, merge, problems, skipped)
+            problems.extend(merge.problems)
+            ordered = {indicator: merge.sorted_keys(indicator) for indicator in merge.touched}
+            if not problems and merge.touched:
                 # The stored data was valid, so every error now comes from the import.
-                after = dataclasses.replace(repository, observations=plan.observations)
-                before = set(check_observations(repository, placement=False))
-                found = check_observations(after, placement=False)
-                problems.extend(p for p in found if p.severity == "error")
-                warnings = [p for p in found if p.severity == "warning" and p not in before]
+                errors, warnings = merge.check(repository, ordered)
+                problems.extend(errors)
                 for warning in warnings[:MAX_WARNINGS]:
                     typer.echo(f"warning: {_format(warning)}", err=True)
                 if len(warnings) > MAX_WARNINGS:
@@ -159,7 +160,7 @@ def import_(
                     err=True,
                 )
                 raise typer.Exit(ExitCode.DATA)
-            written = [] if dry_run else _write(plan, observations_dir)
+            written = [] if dry_run else _write(merge, ordered, observations_dir)
     except filelock.Timeout as error:
         raise MzplanError(
             "another import holds the lock on the observations",
@@ -168,7 +169,25 @@ def import_(
     if skipped:
         names = sorted({s.name for s in skipped})
         typer.echo(f"left out {len(skipped)} row(s) by --alias: {', '.join(names)}", err=True)
-    _summarise(plan, files, written, len(skipped), dry_run=dry_run, as_json=output_format.value)
+    _summarise(merge, files, written, len(skipped), dry_run=dry_run, as_json=output_format.value)
+
+
+@contextlib.contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for an import.
+
+    Millions of rows are kept as tuples of strings, which hold no cycles: the
+    collector would only walk them again and again while they are read.
+    """
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _pairs(
@@ -213,23 +232,22 @@ def _collect(
     files: list[str],
     repository: Repository,
     options: ImportOptions,
+    merge: Merge,
     problems: list[Problem],
     skipped: list[SkippedRow],
-) -> Iterator[ImportedRow]:
-    """Yield the imported rows of every file, putting problems and skips aside."""
-    from mzplan.importing import ImportedRow, SkippedRow, read_import
-    from mzplan.problems import Problem
+) -> None:
+    """Merge the rows of every file, putting problems and skips aside."""
+    from mzplan.importing import SkippedRow, import_stream
+
+    def report(item: SkippedRow | Problem) -> None:
+        if isinstance(item, SkippedRow):
+            skipped.append(item)
+        else:
+            problems.append(item)
 
     for name in files:
         with _open(name) as stream:
-            items: Iterable[ImportItem] = read_import(stream, name, repository, options)
-            for item in items:
-                if isinstance(item, ImportedRow):
-                    yield item
-                elif isinstance(item, SkippedRow):
-                    skipped.append(item)
-                elif isinstance(item, Problem):
-                    problems.append(item)
+            import_stream(stream, name, repository, options, merge, report)
 
 
 class _open:  # noqa: N801 - used like open()
@@ -274,18 +292,14 @@ def _format(problem: Problem) -> str:
     return f"{place}:{field} {problem.message}{hint}"
 
 
-def _write(plan: ImportPlan, directory: Path) -> list[str]:
+def _write(merge: Merge, ordered: dict[str, list[Key]], directory: Path) -> list[str]:
     from mzplan.errors import MzplanError
-    from mzplan.observation_store import (
-        observation_file_name,
-        render_observation_file,
-        write_files_atomically,
-    )
+    from mzplan.observation_store import observation_file_name, render_rows, write_files_atomically
 
     contents: dict[Path, bytes] = {}
-    for indicator in sorted(plan.touched):
+    for indicator in sorted(merge.touched):
         path = directory / observation_file_name(indicator)
-        content = render_observation_file(o for o in plan.observations if o.indicator == indicator)
+        content = render_rows(merge.rows(indicator, ordered[indicator]))
         if not path.is_file() or path.read_bytes() != content:
             contents[path] = content
     try:
@@ -299,7 +313,7 @@ def _write(plan: ImportPlan, directory: Path) -> list[str]:
 
 
 def _summarise(
-    plan: ImportPlan,
+    plan: Merge,
     files: list[str],
     written: list[str],
     skipped: int,
@@ -311,8 +325,8 @@ def _summarise(
 
     from mzplan.numbers import format_number
 
-    counts = {kind: plan.count(kind) for kind in ("added", "changed", "unchanged", "kept")}
-    shown = [c for c in plan.changes if c.kind in {"added", "changed"}] if dry_run else []
+    counts: dict[str, int] = {kind: plan.count(kind) for kind in plan.counts}
+    shown = [c for c in plan.changes or () if c.kind in {"added", "changed"}] if dry_run else []
     if as_json == "json":
         summary: dict[str, object] = {
             "files": files,
