@@ -9,16 +9,15 @@ Neither writes anything: the ``import`` command does, all or nothing.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
-from mzplan.csvinput import InputError, Row, decoding_error, read_table
+from mzplan.csvinput import InputError, Row, read_table
 from mzplan.merging import Change, ChangeKind, ConflictPolicy, Merge
 from mzplan.numbers import NumberError, format_number, parse_number
 from mzplan.observations import Observation
@@ -26,7 +25,7 @@ from mzplan.problems import Problem
 from mzplan.repository import Repository
 
 if TYPE_CHECKING:
-    from _csv import Reader
+    pass
 
 FIELDS = ("indicator", "jurisdiction", "period", "value", "unit", "source", "note", "preferred")
 IGNORE = "-"
@@ -57,8 +56,8 @@ HEADERS: Mapping[str, str] = {
 }
 """Column headers understood without ``--map`` (compared after NFKC and case folding)."""
 
-_TRUE = {"true", "yes", "1", "y", "是"}
-_FALSE = {"", "false", "no", "0", "n", "否"}
+TRUE_WORDS = {"true", "yes", "1", "y", "是"}
+FALSE_WORDS = {"", "false", "no", "0", "n", "否"}
 _YEAR_COLUMN = re.compile(r"^(\d{4})(?:年)?$")
 _PERIODS = (
     (re.compile(r"^(\d{4})年?$"), "{0}"),
@@ -109,7 +108,7 @@ ImportItem = ImportedRow | SkippedRow | Problem
 
 
 @dataclasses.dataclass(frozen=True)
-class _Column:
+class Column:
     index: int
     header: str
     field: str
@@ -118,7 +117,7 @@ class _Column:
     """A note column named note or 备注: its text goes into the note without the header."""
 
 
-class _Names:
+class Names:
     """Look up indicators and jurisdictions by id, Chinese or English name, alias."""
 
     def __init__(self, repository: Repository, aliases: Mapping[str, str]) -> None:
@@ -185,10 +184,10 @@ def parse_period(text: str) -> str | None:
     return None
 
 
-def _layout(
+def resolve_layout(
     header: Sequence[str], name: str, options: ImportOptions
-) -> tuple[list[_Column], list[Problem]]:
-    columns: list[_Column] = []
+) -> tuple[list[Column], list[Problem]]:
+    columns: list[Column] = []
     problems: list[Problem] = []
     for index, text in enumerate(header):
         key = normalise(text)
@@ -196,11 +195,11 @@ def _layout(
         if field == IGNORE:
             continue
         if field is not None:
-            columns.append(_Column(index, text, field, plain_note=HEADERS.get(key) == "note"))
+            columns.append(Column(index, text, field, plain_note=HEADERS.get(key) == "note"))
             continue
         year = _YEAR_COLUMN.match(unicodedata.normalize("NFKC", text).strip())
         if year:
-            columns.append(_Column(index, text, "value", period=year[1]))
+            columns.append(Column(index, text, "value", period=year[1]))
             continue
         if not key:
             problems.append(
@@ -219,7 +218,7 @@ def _layout(
                 f"or ignore it with --map '{text}=-'",
             )
         )
-    seen: dict[str, _Column] = {}
+    seen: dict[str, Column] = {}
     wide = any(c.period for c in columns)
     for column in columns:
         if column.period or column.field == "note":
@@ -281,18 +280,18 @@ def read_import(
         yield Problem(name, error.line, 0, "", "import-file", error.message, hint=error.hint)
         return
     try:
-        columns, problems = _layout(table.header, name, options)
+        columns, problems = resolve_layout(table.header, name, options)
         if problems:
             yield from problems
             return
-        names = _Names(repository, options.aliases)
-        layout = _Layout(
+        names = Names(repository, options.aliases)
+        layout = Layout(
             columns=tuple(columns),
             wide=any(c.period for c in columns),
             sets_note=any(c.field == "note" for c in columns) or "note" in options.defaults,
         )
         for row in table.rows:
-            yield from _read_row(row, layout, name, names, options)
+            yield from read_row(row, layout, name, names, options)
     except InputError as error:
         yield Problem(name, error.line, 0, "", "import-file", error.message, hint=error.hint)
     finally:
@@ -300,14 +299,14 @@ def read_import(
 
 
 @dataclasses.dataclass(frozen=True)
-class _Layout:
-    columns: tuple[_Column, ...]
+class Layout:
+    columns: tuple[Column, ...]
     wide: bool
     sets_note: bool
 
 
-def _read_row(
-    row: Row, layout: _Layout, name: str, names: _Names, options: ImportOptions
+def read_row(
+    row: Row, layout: Layout, name: str, names: Names, options: ImportOptions
 ) -> Iterator[ImportItem]:
     reading = _RowReading(row, layout, name, options)
     ids: dict[str, str] = {}
@@ -339,12 +338,12 @@ def _read_row(
 class _RowReading:
     """The cells of one row by field, and the problems found reading them."""
 
-    def __init__(self, row: Row, layout: _Layout, name: str, options: ImportOptions) -> None:
+    def __init__(self, row: Row, layout: Layout, name: str, options: ImportOptions) -> None:
         self.row, self.name, self.options = row, name, options
         self.problems: list[Problem] = []
         self.cells: dict[str, tuple[str, str]] = {}
         self.notes: list[str] = []
-        self.values: list[tuple[_Column, str]] = []
+        self.values: list[tuple[Column, str]] = []
         cells = row.cells
         for column in layout.columns:
             text = cells[column.index].strip() if column.index < len(cells) else ""
@@ -359,7 +358,7 @@ class _RowReading:
                 if column.field == "value":
                     self.values.append((column, text))
         if not layout.wide and not self.values:
-            self.values.append((_Column(-1, "value", "value"), self.cell("value")[1]))
+            self.values.append((Column(-1, "value", "value"), self.cell("value")[1]))
 
     def cell(self, field: str) -> tuple[str, str]:
         """Return a field's column header and text, the ``--set`` value if it is empty."""
@@ -377,7 +376,7 @@ class _RowReading:
             self.fail(source_header, "import-missing", "empty source", "give --set source=TEXT")
         unit_header, unit = self.cell("unit")
         preferred_header, preferred = self.cell("preferred")
-        if normalise(preferred) not in _TRUE | _FALSE:
+        if normalise(preferred) not in TRUE_WORDS | FALSE_WORDS:
             self.fail(preferred_header, "import-preferred", f"{preferred!r} is not true or false")
         period_header, period_text = self.cell("period")
         note = "; ".join(self.notes) or self.options.defaults.get("note", "")
@@ -419,7 +418,7 @@ class _RowReading:
                     unit=value_unit,
                     source=source,
                     note=note,
-                    preferred=normalise(preferred) in _TRUE,
+                    preferred=normalise(preferred) in TRUE_WORDS,
                     file=self.name,
                     line=self.row.line,
                 )
@@ -479,286 +478,3 @@ def merge_row(merge: Merge, row: ImportedRow) -> None:
         sets_note=row.sets_note,
         sets_preferred=row.sets_preferred,
     )
-
-
-def import_stream(
-    stream: BinaryIO,
-    name: str,
-    repository: Repository,
-    options: ImportOptions,
-    merge: Merge,
-    report: Callable[[SkippedRow | Problem], None],
-) -> None:
-    """Read one CSV stream into ``merge``; hand every skip and problem to ``report``.
-
-    The same rows, skips and problems as :func:`read_import`, read faster: the
-    cells of a row in the long layout are resolved through memos (one lookup per
-    distinct text), a plain number is taken as it is written, and only a row the
-    fast path cannot take whole (a bad cell, a unit, a blank row...) goes through
-    :func:`read_import`'s reading, which reports it exactly.
-    """
-    try:
-        table = read_table(stream, encoding=options.encoding, delimiter=options.delimiter)
-    except InputError as error:
-        report(Problem(name, error.line, 0, "", "import-file", error.message, hint=error.hint))
-        return
-    try:
-        columns, problems = _layout(table.header, name, options)
-        if problems:
-            for problem in problems:
-                report(problem)
-            return
-        layout = _Layout(
-            columns=tuple(columns),
-            wide=any(c.period for c in columns),
-            sets_note=any(c.field == "note" for c in columns) or "note" in options.defaults,
-        )
-        names = _Names(repository, options.aliases)
-        reader = table.reader
-        fields = {c.field: c for c in columns}
-        notes = [c for c in columns if c.field == "note"]
-        if reader is None or layout.wide or len(notes) > 1 or "value" not in fields:
-            for row in table.rows:
-                _merge_items(_read_row(row, layout, name, names, options), merge, report)
-            return
-        _FastReader(layout, fields, notes, name, names, options).read(
-            reader, table.encoding, merge, report
-        )
-    except InputError as error:
-        report(Problem(name, error.line, 0, "", "import-file", error.message, hint=error.hint))
-    finally:
-        table.close()
-
-
-def _merge_items(
-    items: Iterable[ImportItem], merge: Merge, report: Callable[[SkippedRow | Problem], None]
-) -> None:
-    for item in items:
-        if isinstance(item, ImportedRow):
-            merge_row(merge, item)
-        else:
-            report(item)
-
-
-_MEMO_LIMIT = 1 << 16
-"""Distinct value texts remembered at most (numbers rarely repeat as much as names)."""
-
-
-class _FastReader:
-    """The long layout read row by row with the per-file work done once per distinct text."""
-
-    def __init__(
-        self,
-        layout: _Layout,
-        fields: Mapping[str, _Column],
-        notes: Sequence[_Column],
-        name: str,
-        names: _Names,
-        options: ImportOptions,
-    ) -> None:
-        self.layout, self.name, self.names, self.options = layout, name, names, options
-        self.fields = fields
-        self.note = notes[0] if notes else None
-        defaults = options.defaults
-        self.default_note = defaults.get("note", "")
-        self.sets_preferred = "preferred" in fields or "preferred" in defaults
-        self.indicators: dict[str, tuple[str, str] | None] = {}
-        self.jurisdictions: dict[str, str | None] = {}
-        self.periods: dict[str, str | None] = {}
-        self.sources: dict[str, str | None] = {}
-        self.units: dict[str, str] = {}
-        self.preferred: dict[str, bool | None] = {}
-        self.note_texts: dict[str, str] = {}
-        self.values: dict[str, str | None] = {}
-
-    def _cell(self, field: str, raw: str) -> str:
-        return raw.strip() or self.options.defaults.get(field, "")
-
-    def _indicator(self, raw: str) -> tuple[str, str] | None:
-        text = self._cell("indicator", raw)
-        found = self.names.find("indicator", text) if text else None
-        indicator = self.names.repository.indicator_by_id.get(found or "")
-        return (
-            None if found in {None, IGNORE} or indicator is None else (indicator.id, indicator.unit)
-        )
-
-    def _jurisdiction(self, raw: str) -> str | None:
-        text = self._cell("jurisdiction", raw)
-        found = self.names.find("jurisdiction", text) if text else None
-        return None if found == IGNORE else found
-
-    def _preferred(self, raw: str) -> bool | None:
-        text = normalise(self._cell("preferred", raw))
-        return text in _TRUE if text in _TRUE | _FALSE else None
-
-    def _value(self, raw: str) -> str | None:
-        try:
-            number = parse_number(raw.strip())
-        except NumberError:
-            return None
-        return None if number.unit is not None else format_number(number.value)
-
-    def _note(self, raw: str) -> str:
-        assert self.note is not None
-        text = raw.strip()
-        if not text:
-            return self.default_note
-        return text if self.note.plain_note else f"{self.note.header}: {text}"
-
-    def read(  # noqa: PLR0915 - the hot loop, kept in one piece on purpose
-        self,
-        reader: Reader,
-        encoding: str,
-        merge: Merge,
-        report: Callable[[SkippedRow | Problem], None],
-    ) -> None:
-        """Read every record of ``reader`` into ``merge``."""
-        fields, defaults, name = self.fields, self.options.defaults, self.name
-        absent = -1
-        index = {field: fields[field].index if field in fields else absent for field in FIELDS}
-        ii, ji, pi, vi = index["indicator"], index["jurisdiction"], index["period"], index["value"]
-        ui, si, ni, fi = index["unit"], index["source"], index["note"], index["preferred"]
-        need = max(index.values()) + 1
-        # What a field is where the file has no column for it (the --set value).
-        constant_indicator = self._indicator("")
-        constant_jurisdiction = self._jurisdiction("")
-        constant_period = parse_period(defaults.get("period", ""))
-        constant_source = defaults.get("source") or None
-        constant_unit = defaults.get("unit", "")
-        constant_preferred = self._preferred("")
-        indicators, jurisdictions, periods = self.indicators, self.jurisdictions, self.periods
-        sources, units, preferred_memo = self.sources, self.units, self.preferred
-        note_texts, values = self.note_texts, self.values
-        note = self.default_note
-        sets_note, sets_preferred = self.layout.sets_note, self.sets_preferred
-        files = merge.files
-        counts = merge.counts
-        touched = merge.touched
-        fast_adds = merge.changes is None
-        previous = reader.line_num
-        added, last = 0, ""  # rows added here, counted at the end; the indicator last added to
-        try:
-            for cells in reader:
-                line = previous + 1
-                previous = reader.line_num
-                if len(cells) < need:
-                    self._slow(line, cells, merge, report)
-                    continue
-                raw = cells[vi]
-                if (
-                    raw.isdigit()
-                    and raw.isascii()
-                    and len(raw) < 16
-                    and (raw[0] != "0" or len(raw) == 1)
-                ):
-                    value: str | None = raw
-                else:
-                    try:
-                        value = values[raw]
-                    except KeyError:
-                        if len(values) >= _MEMO_LIMIT:
-                            values.clear()
-                        value = values[raw] = self._value(raw)
-                if ii == absent:
-                    found = constant_indicator
-                else:
-                    raw = cells[ii]
-                    try:
-                        found = indicators[raw]
-                    except KeyError:
-                        found = indicators[raw] = self._indicator(raw)
-                if ji == absent:
-                    jurisdiction = constant_jurisdiction
-                else:
-                    raw = cells[ji]
-                    try:
-                        jurisdiction = jurisdictions[raw]
-                    except KeyError:
-                        jurisdiction = jurisdictions[raw] = self._jurisdiction(raw)
-                if pi == absent:
-                    period = constant_period
-                else:
-                    raw = cells[pi]
-                    try:
-                        period = periods[raw]
-                    except KeyError:
-                        period = periods[raw] = parse_period(self._cell("period", raw))
-                if si == absent:
-                    source = constant_source
-                else:
-                    raw = cells[si]
-                    try:
-                        source = sources[raw]
-                    except KeyError:
-                        source = sources[raw] = self._cell("source", raw) or None
-                if ui == absent:
-                    unit = constant_unit
-                else:
-                    raw = cells[ui]
-                    try:
-                        unit = units[raw]
-                    except KeyError:
-                        unit = units[raw] = self._cell("unit", raw)
-                if fi == absent:
-                    preferred = constant_preferred
-                else:
-                    raw = cells[fi]
-                    try:
-                        preferred = preferred_memo[raw]
-                    except KeyError:
-                        preferred = preferred_memo[raw] = self._preferred(raw)
-                if ni != absent:
-                    raw = cells[ni]
-                    try:
-                        note = note_texts[raw]
-                    except KeyError:
-                        if len(note_texts) >= _MEMO_LIMIT:
-                            note_texts.clear()
-                        note = note_texts[raw] = self._note(raw)
-                if (
-                    value is None
-                    or found is None
-                    or jurisdiction is None
-                    or period is None
-                    or source is None
-                    or preferred is None
-                    or (unit and unit != found[1])
-                ):
-                    self._slow(line, cells, merge, report)
-                    continue
-                indicator, indicator_unit = found
-                record = (value, indicator_unit, note, preferred, name, line, True)
-                key = (jurisdiction, period, source)
-                records = files.get(indicator)
-                if records is None:
-                    records = merge.file(indicator)
-                if fast_adds and key not in records:
-                    records[key] = record
-                    added += 1
-                    if indicator is not last:
-                        touched.add(indicator)
-                        last = indicator
-                else:
-                    merge.add(
-                        indicator, key, record, sets_note=sets_note, sets_preferred=sets_preferred
-                    )
-        except UnicodeDecodeError as error:
-            raise decoding_error(error, encoding, previous + 1) from error
-        except csv.Error as error:
-            raise InputError(f"bad CSV: {error}", line=previous + 1) from error
-        finally:
-            counts["added"] += added
-
-    def _slow(
-        self,
-        line: int,
-        cells: Sequence[str],
-        merge: Merge,
-        report: Callable[[SkippedRow | Problem], None],
-    ) -> None:
-        if not any(cell.strip() for cell in cells):
-            return
-        row = Row(line, tuple(cells))
-        _merge_items(
-            _read_row(row, self.layout, self.name, self.names, self.options), merge, report
-        )

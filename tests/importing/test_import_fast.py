@@ -10,7 +10,6 @@ from mzplan.importing import (
     ImportedRow,
     ImportOptions,
     SkippedRow,
-    import_stream,
     plan_import,
     read_import,
 )
@@ -18,6 +17,7 @@ from mzplan.merging import ChangeKind, Merge
 from mzplan.observations import Observation
 from mzplan.problems import Problem
 from mzplan.repository import Repository
+from mzplan.streaming import import_stream
 
 HEADER = "indicator,jurisdiction,period,value,unit,source\n"
 CASES = {

@@ -237,7 +237,8 @@ def _collect(
     skipped: list[SkippedRow],
 ) -> None:
     """Merge the rows of every file, putting problems and skips aside."""
-    from mzplan.importing import SkippedRow, import_stream
+    from mzplan.importing import SkippedRow
+    from mzplan.streaming import import_stream
 
     def report(item: SkippedRow | Problem) -> None:
         if isinstance(item, SkippedRow):
