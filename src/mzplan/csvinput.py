@@ -5,6 +5,8 @@ mark, then strict UTF-8, then strict GB18030 (a superset of GBK, what Excel
 writes on a Chinese system), then give up with an ``--encoding`` hint. There is
 no latin-1 or ``errors="replace"`` fallback: that would silently garble
 Chinese. The delimiter is one of ``, ; TAB |``, chosen from the header line.
+A stream that starts like a zip archive is an ``.xlsx`` workbook, read by
+:mod:`mzplan.xlsxinput` into the same :class:`Table`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import contextlib
 import csv
 import dataclasses
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
@@ -22,6 +24,10 @@ if TYPE_CHECKING:
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_SIZE = 1 << 20
+ZIP_SIGNATURE = b"PK\x03\x04"
+"""How a zip archive, hence an ``.xlsx`` workbook, starts."""
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How an OLE2 compound file starts: an old ``.xls`` workbook, or an encrypted ``.xlsx``."""
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -43,7 +49,7 @@ class InputError(Exception):
 
 @dataclasses.dataclass(frozen=True)
 class Row:
-    """One CSV record and the physical line it starts on (the header is line 1)."""
+    """One record and the physical line (or sheet row) it starts on (the header is line 1)."""
 
     line: int
     cells: tuple[str, ...]
@@ -51,13 +57,17 @@ class Row:
 
 @dataclasses.dataclass(frozen=True)
 class Table:
-    """A header, the detected format, and the rows still to be read (lazily)."""
+    """A header, the detected format, and the rows still to be read (lazily).
+
+    For a workbook, :attr:`encoding` is ``"xlsx"``, :attr:`delimiter` is empty and
+    there is no :attr:`text` or :attr:`reader`; :attr:`closer` closes the workbook.
+    """
 
     header: tuple[str, ...]
     encoding: str
     delimiter: str
     rows: Iterator[Row]
-    text: io.TextIOWrapper = dataclasses.field(repr=False)
+    text: io.TextIOWrapper | None = dataclasses.field(repr=False)
     reader: Reader | None = dataclasses.field(default=None, repr=False)
     """The csv reader behind :attr:`rows`, for a caller that reads the records itself.
 
@@ -66,9 +76,15 @@ class Table:
     as ``UnicodeDecodeError`` (see :func:`decoding_error`), bad quoting as ``csv.Error``.
     """
 
+    closer: Callable[[], None] | None = dataclasses.field(default=None, repr=False)
+    """What else to close with the table (a workbook read from the stream's bytes)."""
+
     def close(self) -> None:
         """Let go of the stream without closing it (the caller opened it, the caller closes it)."""
-        _release(self.text)
+        if self.text is not None:
+            _release(self.text)
+        if self.closer is not None:
+            self.closer()
 
 
 def _release(text: io.TextIOWrapper) -> None:
@@ -121,6 +137,7 @@ def read_table(
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> Table:
     """Open a binary CSV stream: detect the encoding and delimiter, read the header.
 
@@ -128,10 +145,26 @@ def read_table(
     decoding error met later is raised from that iterator as :class:`InputError`
     with the line where it happened. Raise :class:`InputError` for an unknown
     encoding, an undecodable start or an empty file.
+
+    A stream starting with the zip signature is read as an ``.xlsx`` workbook
+    instead (its worksheet ``sheet``, else the first; ``encoding`` and
+    ``delimiter`` do not apply): see :func:`mzplan.xlsxinput.read_workbook`.
     """
     # A large buffer of our own, so the sample is big enough to tell UTF-8 from GB18030.
     buffered = io.BufferedReader(stream, buffer_size=SAMPLE_SIZE)  # type: ignore[type-var]
     try:
+        start = buffered.peek(len(OLE_SIGNATURE))
+        if start.startswith(ZIP_SIGNATURE):
+            from mzplan.xlsxinput import read_workbook
+
+            data = buffered.read()  # a zip is read from its end: the whole archive is needed
+            buffered.detach()
+            return read_workbook(data, sheet=sheet)
+        if start.startswith(OLE_SIGNATURE):
+            raise InputError(
+                "an old .xls workbook (or an encrypted one), not CSV or .xlsx",
+                hint="save it from Excel or WPS as .xlsx (without a password), or as CSV",
+            )
         return _open_table(buffered, encoding, delimiter)
     except BaseException:
         with contextlib.suppress(ValueError):

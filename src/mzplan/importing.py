@@ -84,6 +84,8 @@ class ImportOptions:
     """Field → value used where the file has no such column or the cell is empty."""
     encoding: str | None = None
     delimiter: str | None = None
+    sheet: str | None = None
+    """The worksheet read from an ``.xlsx`` workbook (default: the first)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -273,9 +275,12 @@ def read_import(
 
     ``name`` is used only in messages. Rows are read lazily; every bad cell is
     a problem at ``name:line`` (the header is line 1) with its column header.
+    An ``.xlsx`` workbook is read too: ``line`` is then the sheet's row number.
     """
     try:
-        table = read_table(stream, encoding=options.encoding, delimiter=options.delimiter)
+        table = read_table(
+            stream, encoding=options.encoding, delimiter=options.delimiter, sheet=options.sheet
+        )
     except InputError as error:
         yield Problem(name, error.line, 0, "", "import-file", error.message, hint=error.hint)
         return

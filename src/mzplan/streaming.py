@@ -57,7 +57,9 @@ def import_stream(
     :func:`read_import`'s reading, which reports it exactly.
     """
     try:
-        table = read_table(stream, encoding=options.encoding, delimiter=options.delimiter)
+        table = read_table(
+            stream, encoding=options.encoding, delimiter=options.delimiter, sheet=options.sheet
+        )
     except InputError as error:
         report(Problem(name, error.line, 0, "", "import-file", error.message, hint=error.hint))
         return

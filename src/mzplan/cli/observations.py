@@ -44,7 +44,8 @@ class SummaryFormat(enum.StrEnum):
 @command("import")
 def import_(
     files: Annotated[
-        list[str], typer.Argument(help="CSV files to import; '-' reads standard input.")
+        list[str],
+        typer.Argument(help="CSV or .xlsx files to import; '-' reads standard input."),
     ],
     data_dir: DataDirOption = None,
     column_map: Annotated[
@@ -79,6 +80,10 @@ def import_(
         str | None,
         typer.Option("--delimiter", help="Delimiter: ',', ';', 'tab' or '|' (default: detect)."),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="Worksheet read from .xlsx workbooks (default: the first)."),
+    ] = None,
     on_conflict: Annotated[
         ConflictOption,
         typer.Option(
@@ -98,6 +103,8 @@ def import_(
     row per value, or a row per indicator with one column per year. Values such
     as 1,234, 17.8万 or 60% are read as numbers. Any bad row: nothing is
     written, every bad row is listed as file:line: column: message, exit 1.
+    Also reads .xlsx workbooks (the first worksheet, or --sheet NAME; the line
+    is then the sheet's row), with pip install 'mzplan[xlsx]'.
 
     Example: mzplan import 2023.csv --map 指标名称=indicator --set source='2023年统计公报'
     """
@@ -119,6 +126,7 @@ def import_(
         defaults=_pairs(constant, "--set", "FIELD=VALUE", set(FIELDS), keys=True),
         encoding=encoding,
         delimiter=_delimiter(delimiter),
+        sheet=sheet,
     )
     directory = locate_data_dir(data_dir, os.environ, Path.cwd())
     if not directory.is_dir():
