@@ -10,6 +10,7 @@ two marked rows for one period are an error.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import PurePath
 
@@ -131,15 +132,15 @@ def check_one(
             )
         )
     if placement:
-        path = PurePath(observation.file)
+        folder, name = _split_file(observation.file)
         expected = observation_file_name(observation.indicator)
-        if path.parent.name == "observations" and path.name != expected:
+        if folder == "observations" and name != expected:
             problems.append(
                 _problem(
                     observation,
                     "indicator",
                     "observation-file",
-                    f"a row of {observation.indicator} stored in {path.name}",
+                    f"a row of {observation.indicator} stored in {name}",
                     hint=f"rows of {observation.indicator} belong in observations/{expected}",
                 )
             )
@@ -215,3 +216,10 @@ def _sorted_by_place(group: Iterable[Observation]) -> list[Observation]:
 
 def _place(observation: Observation) -> str:
     return f"{observation.file}:{observation.line}" if observation.line else observation.file
+
+
+# Every row of a file names the same file: split each name once, not per row.
+@functools.lru_cache(maxsize=1024)
+def _split_file(file: str) -> tuple[str, str]:
+    path = PurePath(file)
+    return path.parent.name, path.name

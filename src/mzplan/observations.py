@@ -8,6 +8,7 @@ each field itself.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable
 
@@ -40,6 +41,8 @@ def is_period(text: str) -> bool:
     return _PERIOD.match(text) is not None
 
 
+# Periods repeat (every place reports 2023-Q3): parse each text once.
+@functools.lru_cache(maxsize=4096)
 def period_end(period: str) -> float:
     """Return the end of a period in fractional years: the end of ``2023-09`` is 2023.75.
 
