@@ -95,7 +95,9 @@ def list_(
         types=[target_type.value] if target_type else [],
     )
     if output_format is ListFormat.json:
-        print_data(render.render_json(records))
+        from mzplan.render.jsonarray import render_json
+
+        print_data(render_json(records))
         return
     if output_format is ListFormat.csv:
         if kind is ListKind.targets:

@@ -140,7 +140,9 @@ def status(
         for e in repository.jurisdictions
     }
     if output_format is StatusFormat.json:
-        print_data(render.render_json(records))
+        from mzplan.render.jsonarray import render_json
+
+        print_data(render_json(records))
     elif output_format is StatusFormat.csv:
         print_data(render.render_status_csv(records))
     elif output_format is StatusFormat.markdown:

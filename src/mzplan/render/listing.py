@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -43,11 +42,6 @@ def format_number(value: float | None) -> str:
     if float(value).is_integer():
         return f"{int(value):d}"
     return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def render_json(records: Sequence[dict[str, Any]]) -> str:
-    """Return records as an indented JSON array (UTF-8 text, not escaped)."""
-    return json.dumps(list(records), ensure_ascii=False, indent=2)
 
 
 def _safe_cell(value: Any) -> Any:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from mzplan.problems import Problem, Report
+from mzplan.render.jsonarray import render_json as render_records
 
 
 def format_problem(problem: Problem) -> str:
@@ -33,7 +32,7 @@ def render_text(report: Report) -> str:
 
 def render_json(report: Report) -> str:
     """Return the report as the documented JSON list of problem objects."""
-    return json.dumps([p.to_dict() for p in report.problems], ensure_ascii=False, indent=2)
+    return render_records([p.to_dict() for p in report.problems])
 
 
 def _escape_data(text: str) -> str:

@@ -6,7 +6,6 @@ table, the CSV and the Markdown cannot say something the JSON does not.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -194,11 +193,6 @@ def status_view(
     summary = summary_line(counts, alerts, jurisdiction_names, language)
     table = status_table(records, domain_names, jurisdiction_names, language, width)
     return Group(table, Text(summary, style="bold red" if alerts else "bold"))
-
-
-def render_json(records: Sequence[Mapping[str, Any]]) -> str:
-    """Return the records as the documented JSON array."""
-    return json.dumps(list(records), ensure_ascii=False, indent=2)
 
 
 def csv_row(record: Mapping[str, Any]) -> dict[str, Any]:
