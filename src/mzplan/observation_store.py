@@ -70,10 +70,16 @@ def read_observation_file(content: bytes, name: str) -> tuple[list[Observation],
             )
         ]
     index = {column: header.index(column) for column in header}
+    canonical = tuple(header) == OBSERVATION_COLUMNS
     observations: list[Observation] = []
     problems: list[Problem] = []
     for row in reader:
         line = reader.line_num
+        if canonical and len(row) == len(OBSERVATION_COLUMNS):
+            observation = _read_canonical_row(row, name, line)
+            if observation is not None:
+                observations.append(observation)
+                continue
         if not any(cell.strip() for cell in row):
             continue
         cells = {column: (row[i].strip() if i < len(row) else "") for column, i in index.items()}
@@ -96,6 +102,31 @@ def read_observation_file(content: bytes, name: str) -> tuple[list[Observation],
             )
         )
     return observations, problems
+
+
+def _read_canonical_row(row: list[str], name: str, line: int) -> Observation | None:
+    """Return the observation of a row exactly as the writer writes it, else None.
+
+    The stored files are written by mzplan, so nearly every row takes this path;
+    anything unusual (a blank cell, a bad value) returns None and goes through
+    the general reading, which reports it. Cells are stripped as there.
+    """
+    indicator, jurisdiction, period, value, unit, source, note, preferred = (
+        cell.strip() for cell in row
+    )
+    if not (indicator and jurisdiction and unit and source) or preferred not in ("", "true"):
+        return None
+    if not is_period(period):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    return Observation(
+        indicator, jurisdiction, period, number, unit, source, note, preferred == "true", name, line
+    )
 
 
 def _check_row(cells: dict[str, str], name: str, line: int) -> list[Problem]:

@@ -56,6 +56,7 @@ class Observation:
         return period_end(self.period)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_period(text: str) -> bool:
     """Return whether ``text`` is a period: ``2023``, ``2023-Q3`` or ``2023-09``."""
     return _PERIOD.match(text) is not None
