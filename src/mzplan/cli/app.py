@@ -20,6 +20,7 @@ from mzplan import __version__
 from mzplan.errors import ExitCode, MzplanError
 
 if TYPE_CHECKING:
+    from mzplan.labels import Language as LanguageCode
     from mzplan.repository import Loaded, Repository
 
 
@@ -105,6 +106,11 @@ class Language(enum.StrEnum):
 
     zh = "zh"
     en = "en"
+
+    @property
+    def code(self) -> LanguageCode:
+        """Return the language as the library names it."""
+        return "zh" if self is Language.zh else "en"
 
 
 class ListKind(enum.StrEnum):

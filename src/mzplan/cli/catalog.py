@@ -25,7 +25,6 @@ from mzplan.cli.app import (
     print_data,
 )
 from mzplan.errors import ExitCode
-from mzplan.labels import Language as LanguageCode
 
 
 @command()
@@ -110,7 +109,7 @@ def list_(
             columns = list(records[0]) if records else []
             print_data(render.render_csv(records, columns))
         return
-    lang: LanguageCode = "zh" if language is Language.zh else "en"
+    lang = language.code
     tables = {
         ListKind.targets: lambda: render.targets_table(records, repository, lang),
         ListKind.indicators: lambda: render.indicators_table(records, repository, lang),

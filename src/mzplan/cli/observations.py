@@ -303,7 +303,8 @@ def _format(problem: Problem) -> str:
 
 def _write(merge: Merge, ordered: dict[str, list[Key]], directory: Path) -> list[str]:
     from mzplan.errors import MzplanError
-    from mzplan.observation_store import observation_file_name, render_rows, write_files_atomically
+    from mzplan.observation_store import observation_file_name, render_rows
+    from mzplan.writing import write_files_atomically
 
     contents: dict[Path, bytes] = {}
     for indicator in sorted(merge.touched):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import enum
 from pathlib import Path
 from typing import Annotated
@@ -26,7 +25,7 @@ from mzplan.cli.status import (
     MethodChoice,
     MethodOption,
     ToleranceOption,
-    parse_as_of,
+    assess_options,
 )
 
 
@@ -66,27 +65,20 @@ def report(
 
     Example: mzplan report -j shanghai --as-of 2024 -o report.html
     """
-    from mzplan.labels import Language as LanguageCode
-    from mzplan.listing import build_selection
     from mzplan.render.report import build_report_content
-    from mzplan.status import build_status
 
     repository = load_valid(data_dir)
-    selection = build_selection(
+    status_report = assess_options(
         repository,
-        jurisdictions=jurisdiction or [],
-        plans=plan or [],
-        domains=domain or [],
-        types=[target_type.value] if target_type else [],
-    )
-    status_report = build_status(
-        repository,
-        selection,
-        as_of=parse_as_of(as_of, datetime.date.today()),
-        method="growth" if method is MethodOption.growth else "default",
+        jurisdiction=jurisdiction,
+        plan=plan,
+        domain=domain,
+        target_type=target_type,
+        as_of=as_of,
+        method=method,
         tolerance=tolerance,
     )
-    lang: LanguageCode = "zh" if language is Language.zh else "en"
+    lang = language.code
     content = build_report_content(repository, status_report, language=lang)
     if output_format is ReportFormat.markdown:
         from mzplan.render.report import render_report_markdown
@@ -103,27 +95,10 @@ def report(
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` through a temporary file in the same folder.
-
-    A reader never sees half a report: the file is replaced in one step, or
-    left as it was.
-    """
-    import os
-    import tempfile
-
+    """Write ``text`` as UTF-8 to ``path`` in one step: a reader never sees half a report."""
     from mzplan.errors import UsageError
+    from mzplan.writing import write_files_atomically
 
-    folder = path.parent
-    if not folder.is_dir():
-        raise UsageError(f"folder {str(folder)!r} does not exist", hint="create it first")
-    mask = os.umask(0)
-    os.umask(mask)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        Path(temporary).chmod(0o666 & ~mask)
-        Path(temporary).replace(path)  # os.replace: atomic within one file system
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    if not path.parent.is_dir():
+        raise UsageError(f"folder {str(path.parent)!r} does not exist", hint="create it first")
+    write_files_atomically({path: text.encode("utf-8")})

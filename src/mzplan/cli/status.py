@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 import enum
-from typing import Annotated
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,12 +16,17 @@ from mzplan.cli.app import (
     Language,
     LanguageOption,
     PlanOption,
+    TargetTypeOption,
     TypeOption,
     command,
     load_valid,
     print_data,
 )
 from mzplan.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from mzplan.repository import Repository
+    from mzplan.status import StatusReport
 
 
 class StatusFormat(enum.StrEnum):
@@ -61,6 +67,39 @@ ToleranceOption = Annotated[
     float | None,
     typer.Option("--tolerance", min=0.0, max=1.0, help="Tolerance δ around the schedule (0.10)."),
 ]
+
+
+def assess_options(
+    repository: Repository,
+    *,
+    jurisdiction: list[str] | None,
+    plan: list[str] | None,
+    domain: list[str] | None,
+    target_type: TargetTypeOption | None,
+    as_of: str | None,
+    method: MethodOption,
+    tolerance: float | None,
+    statuses: Sequence[str] = (),
+) -> StatusReport:
+    """Assess the targets the command-line filters select, as ``status`` and ``report`` do."""
+    from mzplan.listing import build_selection
+    from mzplan.status import build_status
+
+    selection = build_selection(
+        repository,
+        jurisdictions=jurisdiction or [],
+        plans=plan or [],
+        domains=domain or [],
+        types=[target_type.value] if target_type else [],
+    )
+    return build_status(
+        repository,
+        selection,
+        as_of=parse_as_of(as_of, datetime.date.today()),
+        method="growth" if method is MethodOption.growth else "default",
+        tolerance=tolerance,
+        statuses=statuses,
+    )
 
 
 def parse_as_of(text: str | None, today: datetime.date) -> datetime.date:
@@ -104,33 +143,27 @@ def status(
 
     Example: mzplan status -j 崇明区 --type binding --as-of 2023
     """
-    from mzplan.labels import Language as LanguageCode
-    from mzplan.listing import build_selection
     from mzplan.render import status as render
-    from mzplan.status import GROWTH_ORDER, STATUS_ORDER, build_status, should_fail, status_record
+    from mzplan.status import GROWTH_ORDER, STATUS_ORDER, should_fail, status_record
 
-    repository = load_valid(data_dir)
-    selection = build_selection(
-        repository,
-        jurisdictions=jurisdiction or [],
-        plans=plan or [],
-        domains=domain or [],
-        types=[target_type.value] if target_type else [],
-    )
     known = GROWTH_ORDER if method is MethodOption.growth else STATUS_ORDER
     for wanted in status_filter or []:
         if wanted not in known:
             raise UsageError(f"unknown status {wanted!r}", hint=f"one of: {', '.join(known)}")
-    report = build_status(
+    repository = load_valid(data_dir)
+    report = assess_options(
         repository,
-        selection,
-        as_of=parse_as_of(as_of, datetime.date.today()),
-        method="growth" if method is MethodOption.growth else "default",
+        jurisdiction=jurisdiction,
+        plan=plan,
+        domain=domain,
+        target_type=target_type,
+        as_of=as_of,
+        method=method,
         tolerance=tolerance,
         statuses=status_filter or [],
     )
     records = [status_record(item) for item in report.items]
-    lang: LanguageCode = "zh" if language is Language.zh else "en"
+    lang = language.code
     domains = {
         e.value.id: (e.value.name_zh if lang == "zh" else e.value.name_en)
         for e in repository.domains
@@ -173,7 +206,6 @@ def show(
 
     Example: mzplan show chongming_civil_affairs_14th/chongming/nursing_bed_share
     """
-    from mzplan.labels import Language as LanguageCode
     from mzplan.listing import build_selection
     from mzplan.render.output import stdout_console
     from mzplan.render.show import history_chart, show_view
@@ -204,7 +236,7 @@ def show(
         (chosen.indicator.id, chosen.jurisdiction.id), ()
     )
     periods, observed, scheduled = history_points(chosen, by_method["default"].assessment)
-    lang: LanguageCode = "zh" if language is Language.zh else "en"
+    lang = language.code
     names = {
         "plan": chosen.plan.title_zh if lang == "zh" else chosen.plan.title_en,
         "jurisdiction": chosen.jurisdiction.name_zh
