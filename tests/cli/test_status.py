@@ -140,6 +140,11 @@ def test_bundled_shanghai_status_has_a_status_for_every_target(runner: CliRunner
     }
     assert all(r["status"] for r in records)
     assert all(r["status"] == "no_data" for r in records if r["latest"] is None)
+    # 居室适老化改造 is cumulative: the table shows the sum of 2021 and 2022 (6868 + 6804).
+    table = runner.invoke(
+        app, ["status", "-j", "shanghai", "--as-of", "2026-11-23"], env={"COLUMNS": "200"}
+    ).stdout
+    assert "Σ13672 (2022)" in next(line for line in table.splitlines() if "居室适老化改造" in line)
 
 
 def test_show_one_target(runner: CliRunner, demo: Path) -> None:

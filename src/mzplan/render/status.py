@@ -76,7 +76,10 @@ def display_cells(record: Mapping[str, Any], language: Language) -> dict[str, st
     goal = record["target"]
     latest_text = "—"
     if latest is not None:
-        latest_text = f"{format_number(latest['value'])} ({latest['period']})"
+        # A cumulative target is judged on the sum of the flows so far: show that sum.
+        summed = record["measure"] == "cumulative" and record["tracked_value"] is not None
+        shown = f"Σ{format_number(record['tracked_value'])}" if summed else None
+        latest_text = f"{shown or format_number(latest['value'])} ({latest['period']})"
         if record["stale"]:
             latest_text += " †"
     kind = record["type"]
