@@ -24,7 +24,7 @@ from mzplan.render.report import (
     header_facts,
     status_matrix,
 )
-from mzplan.render.status import ALERT_MARK, display_cells
+from mzplan.render.status import ALERT_MARK, display_cells, shown_latest
 from mzplan.render.style import page_style
 from mzplan.render.svg import history_svg, history_text, progress_svg
 
@@ -99,14 +99,14 @@ def _row(row: ReportRow, content: ReportContent, notes: Footnotes, show_place: b
                 notes,
             )
         )
-    latest = record["latest"]
-    if latest is None:
+    latest, shown = record["latest"], shown_latest(record)
+    if latest is None or shown is None:
         out.append('<td class="empty">—</td>')
     else:
         stale = " †" if record["stale"] else ""
         out.append(
             _number_cell(
-                f"{_with_unit(latest['value'], unit)} ({latest['period']}){stale}",
+                f"{shown[0]}{_with_unit(shown[1], unit)} ({latest['period']}){stale}",
                 str(latest["source"]),
                 notes,
                 "num stale" if stale else "num",

@@ -69,17 +69,29 @@ def _percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.0f}%"
 
 
+def shown_latest(record: Mapping[str, Any]) -> tuple[str, float] | None:
+    """Return the latest value as a person should read it, with its mark.
+
+    A cumulative target is judged on the sum of the flows so far, so that sum
+    is shown, marked ``Σ``; otherwise the latest observation itself.
+    """
+    latest = record["latest"]
+    if latest is None:
+        return None
+    if record["measure"] == "cumulative" and record["tracked_value"] is not None:
+        return "Σ", record["tracked_value"]
+    return "", latest["value"]
+
+
 def display_cells(record: Mapping[str, Any], language: Language) -> dict[str, str]:
     """Return the words a person reads for one record, shared by the table and Markdown."""
     baseline = record["baseline"]
     latest = record["latest"]
     goal = record["target"]
     latest_text = "—"
-    if latest is not None:
-        # A cumulative target is judged on the sum of the flows so far: show that sum.
-        summed = record["measure"] == "cumulative" and record["tracked_value"] is not None
-        shown = f"Σ{format_number(record['tracked_value'])}" if summed else None
-        latest_text = f"{shown or format_number(latest['value'])} ({latest['period']})"
+    shown = shown_latest(record)
+    if latest is not None and shown is not None:
+        latest_text = f"{shown[0]}{format_number(shown[1])} ({latest['period']})"
         if record["stale"]:
             latest_text += " †"
     kind = record["type"]
