@@ -108,9 +108,7 @@ def _read_canonical_row(row: list[str], name: str, line: int) -> Observation | N
     anything unusual (a blank cell, a bad value) returns None and goes through
     the general reading, which reports it. Cells are stripped as there.
     """
-    indicator, jurisdiction, period, value, unit, source, note, preferred = (
-        cell.strip() for cell in row
-    )
+    indicator, jurisdiction, period, value, unit, source, note, preferred = map(str.strip, row)
     if not (indicator and jurisdiction and unit and source) or preferred not in ("", "true"):
         return None
     if not is_period(period):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import re
 from collections.abc import Iterable
 
@@ -29,6 +30,12 @@ class Observation:
     preferred: bool = False
     file: str = dataclasses.field(default="", compare=False)
     line: int = dataclasses.field(default=0, compare=False)
+    time: float = dataclasses.field(init=False, repr=False, compare=False)
+    """The end of the period in fractional years (:func:`period_end`); NaN for a bad period."""
+
+    def __post_init__(self) -> None:
+        # Judging reads the time of every observation several times over: once here.
+        object.__setattr__(self, "time", _time_of(self.period))
 
     def __reduce__(self) -> tuple[type[Observation], tuple[object, ...]]:
         # The cache pickles hundreds of thousands of these: rebuilding through
@@ -49,11 +56,6 @@ class Observation:
                 self.line,
             ),
         )
-
-    @property
-    def time(self) -> float:
-        """Return the end of the period in fractional years (see :func:`period_end`)."""
-        return period_end(self.period)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -82,6 +84,11 @@ def period_end(period: str) -> float:
     return year + 1.0
 
 
+@functools.lru_cache(maxsize=4096)
+def _time_of(period: str) -> float:
+    return period_end(period) if is_period(period) else math.nan
+
+
 def year_end(year: int) -> float:
     """Return the end of a calendar year on the scale of :func:`period_end`."""
     return year + 1.0
@@ -107,6 +114,58 @@ def choose_series(observations: Iterable[Observation]) -> list[Observation]:
     (validation warns about such unresolved disagreements).
     """
     chosen: dict[str, Observation] = {}
-    for observation in sorted(observations, key=lambda o: (o.period, not o.preferred, o.source)):
+    for observation in sorted(observations, key=_choice_order):
         chosen.setdefault(observation.period, observation)
-    return sorted(chosen.values(), key=lambda o: (o.time, o.period))
+    return sorted(chosen.values(), key=_time_order)
+
+
+def _choice_order(observation: Observation) -> tuple[str, bool, str]:
+    return observation.period, not observation.preferred, observation.source
+
+
+def _time_order(observation: Observation) -> tuple[float, str]:
+    return observation.time, observation.period
+
+
+class Timeline(tuple[Observation, ...]):
+    """A series reduced to one observation per point in time, sorted by time.
+
+    What progress is judged on (:func:`mzplan.tracking.usable_series` cuts it at
+    "as of"). A repository keeps one per (indicator, jurisdiction), so judging
+    thousands of targets, or one target by both methods, does not redo it.
+    """
+
+    __slots__ = ()
+
+
+def timeline(observations: Iterable[Observation]) -> Timeline:
+    """Return one observation per point in time, sorted by time.
+
+    The preferred source wins (:func:`choose_series`). Periods that end together
+    (``2023``, ``2023-Q4``, ``2023-12``) are one point in time: the coarsest is
+    kept, the year's own figure before the quarter's. Rows with a bad period or a
+    non-finite value are skipped (the reader reports them).
+    """
+    kept: list[Observation] = []
+    valid = (o for o in observations if is_period(o.period) and math.isfinite(o.value))
+    # choose_series sorts by time, and leaves one observation per period: of the
+    # periods that end at one time, keep the coarsest.
+    for observation in choose_series(valid):
+        if kept and kept[-1].time == observation.time:
+            if _coarseness(observation.period) < _coarseness(kept[-1].period):
+                kept[-1] = observation
+        else:
+            kept.append(observation)
+    return Timeline(kept)
+
+
+def observation_time(observation: Observation) -> float:
+    """Return ``observation.time`` (a sort key)."""
+    return observation.time
+
+
+def _coarseness(period: str) -> int:
+    """Return 0 for a year, 1 for a quarter, 2 for a month."""
+    if len(period) == 4:
+        return 0
+    return 1 if period[5] == "Q" else 2

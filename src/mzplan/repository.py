@@ -18,7 +18,7 @@ from mzplan.models import (
     Source,
     Target,
 )
-from mzplan.observations import Observation
+from mzplan.observations import Observation, Timeline, timeline
 from mzplan.problems import Finding, Path, Report
 
 T = TypeVar("T")
@@ -108,6 +108,11 @@ class Repository:
                 observation
             )
         return {key: tuple(group) for key, group in groups.items()}
+
+    @functools.cached_property
+    def timelines(self) -> Mapping[tuple[str, str], Timeline]:
+        """Return the :func:`~mzplan.observations.timeline` of every (indicator, jurisdiction)."""
+        return {key: timeline(group) for key, group in self.observations_by_series.items()}
 
     @functools.cached_property
     def children_by_parent(self) -> Mapping[str, tuple[str, ...]]:

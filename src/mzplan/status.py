@@ -76,7 +76,7 @@ def build_status(
     """
     domain_rank = {entry.value.id: rank for rank, entry in enumerate(repository.domains)}
     indicator_rank = {entry.value.id: rank for rank, entry in enumerate(repository.indicators)}
-    series = repository.observations_by_series
+    series = repository.timelines
     items = []
     for target in select_targets(repository, selection):
         members = {

@@ -9,13 +9,14 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from mzplan.models import Baseline, Measure
-from mzplan.observations import Observation, choose_series, is_period, year_end
+from mzplan.observations import Observation, Timeline, observation_time, timeline, year_end
 
 
 class Point(NamedTuple):
@@ -57,24 +58,13 @@ def finite(value: float) -> float | None:
 def usable_series(observations: Iterable[Observation], until: float) -> list[Observation]:
     """Return one observation per point in time among those whose period ended by ``until``.
 
-    The preferred source wins (:func:`choose_series`). Periods that end together
-    (``2023``, ``2023-Q4``, ``2023-12``) are one point in time: the coarsest is
-    kept, the year's own figure before the quarter's. Rows with a bad period or a
-    non-finite value are skipped (the reader reports them).
+    That is the :func:`~mzplan.observations.timeline` of ``observations`` (the
+    preferred source per period, the coarsest period per point in time, bad rows
+    skipped), cut at ``until``; a :class:`~mzplan.observations.Timeline` is taken
+    as it is.
     """
-    valid = (o for o in observations if is_period(o.period) and math.isfinite(o.value))
-    by_time: dict[float, Observation] = {}
-    for observation in sorted(choose_series(valid), key=lambda o: _coarseness(o.period)):
-        if observation.time <= until:
-            by_time.setdefault(observation.time, observation)
-    return sorted(by_time.values(), key=lambda o: o.time)
-
-
-def _coarseness(period: str) -> int:
-    """Return 0 for a year, 1 for a quarter, 2 for a month."""
-    if len(period) == 4:
-        return 0
-    return 1 if period[5] == "Q" else 2
+    series = observations if isinstance(observations, Timeline) else timeline(observations)
+    return list(series[: bisect.bisect_right(series, until, key=observation_time)])
 
 
 def _month_span(period: str) -> tuple[int, int]:
