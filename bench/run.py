@@ -119,6 +119,7 @@ def startup(repeat: int, cache: Path) -> None:
     cold_env = environment(cache, cached=False)
     bare = measure([PYTHON, "-c", "pass"], repeat=repeat, warm=1)
     minimal = measure([PYTHON, str(BENCH / "minimal.py")], repeat=repeat, warm=1)
+    typer_app = measure([PYTHON, str(BENCH / "minimal_typer.py"), "status"], repeat=repeat, warm=1)
     table = Table(
         f"Start-up (median of {repeat} runs; baseline: bench/minimal.py)",
         ["command", "seconds", "peak MB", "× python -c pass", "× minimal", "goal"],
@@ -130,6 +131,14 @@ def startup(repeat: int, cache: Path) -> None:
         f"{minimal.megabytes:.0f}",
         f"{minimal.seconds / bare.seconds:.2f}",
         "1.00",
+        "",
+    )
+    table.add(
+        "reference: minimal.py as a typer command with status's options",
+        typer_app.seconds,
+        f"{typer_app.megabytes:.0f}",
+        f"{typer_app.seconds / bare.seconds:.2f}",
+        f"{typer_app.seconds / minimal.seconds:.2f}",
         "",
     )
     cases = [

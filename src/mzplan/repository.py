@@ -7,7 +7,6 @@ import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Generic, TypeVar
 
-from mzplan.derivation import derive_observations
 from mzplan.models import (
     Comparison,
     Domain,
@@ -96,6 +95,10 @@ class Repository:
         Computed from the indicators and observations on first use (see
         :mod:`mzplan.derivation`); observed values of a derived indicator win.
         """
+        # Imported here: a repository read back from the cache has this already,
+        # and the formula grammar is then not needed at all.
+        from mzplan.derivation import derive_observations
+
         observations, findings = derive_observations(self)
         return tuple(observations), tuple(findings)
 
