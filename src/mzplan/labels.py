@@ -92,7 +92,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "sources": ("数据出处", "Sources"),
     "plan_source": ("规划文件", "plan document"),
-    "targets_count": ("项指标", "targets"),
 }
 
 
@@ -107,3 +106,10 @@ def label(code: str, language: Language) -> str:
 def measure_label(measure: str, language: Language) -> str:
     """Return the word for a measure (``level`` shares its code with a column)."""
     return label("level_measure" if measure == "level" else measure, language)
+
+
+def count_targets(count: int, language: Language) -> str:
+    """Return ``count`` with its noun: ``3 项指标``, ``1 target``, ``3 targets``."""
+    if language == "zh":
+        return f"{count} 项指标"
+    return f"{count} target" if count == 1 else f"{count} targets"

@@ -167,3 +167,19 @@ def test_show_one_target(runner: CliRunner, demo: Path) -> None:
     assert any(c in result.stdout for c in "▁▂▃▄▅▆▇█")
     missing = runner.invoke(app, ["show", "nothing", "--data-dir", str(demo)])
     assert missing.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "summary"),
+    [
+        (["--status", "ahead", "--lang", "en"], "1 target: "),
+        (["--lang", "en"], "2 targets: "),
+        (["--status", "ahead"], "共 1 项: "),
+    ],
+)
+def test_the_summary_counts_in_words(
+    runner: CliRunner, demo: Path, args: list[str], summary: str
+) -> None:
+    result = runner.invoke(app, ["status", "--data-dir", str(demo), *args])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1].startswith(summary)

@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 
 from mzplan import __version__
-from mzplan.labels import label
+from mzplan.labels import count_targets, label
 from mzplan.render.listing import format_number
 from mzplan.render.report import (
     ReportContent,
@@ -202,7 +202,7 @@ def _summary(content: ReportContent) -> str:
     )
     total = sum(content.counts.values())
     parts.append(f'<ul class="counts">{counts}</ul>')
-    parts.append(f'<p class="total">{total} {escape(label("targets_count", language))}</p>')
+    parts.append(f'<p class="total">{escape(count_targets(total, language))}</p>')
     parts.append("</section>")
     return "".join(parts)
 
@@ -236,8 +236,8 @@ def _domain_tables(content: ReportContent, notes: Footnotes) -> str:
         body = "".join(_row(row, content, notes, show_place) for row in rows)
         out.append(
             f'<section class="domain" id="domain-{escape(domain)}" aria-label="{escape(name)}">'
-            f'<table class="targets"><caption>{escape(name)} <span class="count">· {len(rows)} '
-            f"{escape(label('targets_count', language))}</span></caption>"
+            f'<table class="targets"><caption>{escape(name)} <span class="count">· '
+            f"{escape(count_targets(len(rows), language))}</span></caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
         )
     return "".join(out)

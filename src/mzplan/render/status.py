@@ -14,7 +14,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from mzplan.labels import Language, label
+from mzplan.labels import Language, count_targets, label
 from mzplan.render.listing import (
     TARGET_CSV_COLUMNS,
     format_number,
@@ -183,7 +183,7 @@ def summary_line(
     """Return one line: the count of targets per status, then the alerts by name."""
     total = sum(counts.values())
     parts = [f"{label(status, language)} {count}" for status, count in counts.items()]
-    head = ("共 {n} 项: " if language == "zh" else "{n} targets: ").format(n=total)
+    head = f"共 {total} 项: " if language == "zh" else f"{count_targets(total, language)}: "
     line = head + " · ".join(parts)
     if alerts:
         names = ", ".join(
