@@ -100,6 +100,8 @@ def parse_yaml(stream: IO[str] | IO[bytes] | str, name: str) -> YamlDocument:
         # libyaml says only "cannot start any token" for most tabs.
         tab = "tab" in message or "cannot start any token" in message
         hint = "indent with spaces, not tabs" if tab else None
+        if hint is None and mark is not None and isinstance(stream, str):
+            hint = _flow_value_hint(stream, mark.line)
         raise YamlError(
             Problem(
                 file=name,
@@ -119,6 +121,21 @@ def parse_yaml(stream: IO[str] | IO[bytes] | str, name: str) -> YamlDocument:
     walker = _Walker(name)
     data = walker.convert(node, ()) if node is not None else None
     return YamlDocument(name=name, data=data, values=walker.values, keys=walker.keys)
+
+
+_FLOW_VALUE = re.compile(r"^\s*(?:-\s+)?([^\s:#][^:#]*):\s+(\{[^:]*\}.*?)\s*$")
+"""``key: {a} / 2``: a value starting with ``{`` that is not a mapping (a formula)."""
+
+
+def _flow_value_hint(text: str, line: int) -> str | None:
+    """Return a hint for a syntax error on a line whose plain value starts with ``{``."""
+    lines = text.splitlines()
+    found = _FLOW_VALUE.match(lines[line]) if 0 <= line < len(lines) else None
+    if found is None:
+        return None
+    key, value = found.groups()
+    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'a value that starts with "{{" must be quoted: {key}: "{quoted}"'
 
 
 class _Walker:

@@ -63,3 +63,23 @@ def test_bad_yaml_is_a_located_problem(text: str, code: str, line: int) -> None:
 
 def test_empty_document_is_none() -> None:
     assert parse_yaml("# nothing\n", "f.yaml").data is None
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ('a:\n  formula: {x}[-1] * "2"\n', 'must be quoted: formula: "{x}[-1] * \\"2\\""'),
+        ("- formula: {x} / {y}\n  unit: 个\n", 'must be quoted: formula: "{x} / {y}"'),
+        ("a: [1, 2\nb: 3\n", None),
+    ],
+)
+def test_an_unquoted_value_starting_with_a_brace_gets_a_hint(text: str, hint: str | None) -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, "f.yaml")
+    problem = caught.value.problem
+    assert problem.code == "yaml-syntax"
+    if hint is None:
+        assert problem.hint is None
+    else:
+        assert problem.hint is not None
+        assert hint in problem.hint
