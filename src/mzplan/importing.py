@@ -15,7 +15,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from mzplan.csvinput import InputError, Row, read_table
 from mzplan.merging import Change, ChangeKind, ConflictPolicy, Merge
@@ -23,9 +23,6 @@ from mzplan.numbers import NumberError, format_number, parse_number
 from mzplan.observations import Observation
 from mzplan.problems import Problem
 from mzplan.repository import Repository
-
-if TYPE_CHECKING:
-    pass
 
 FIELDS = ("indicator", "jurisdiction", "period", "value", "unit", "source", "note", "preferred")
 IGNORE = "-"
@@ -465,6 +462,7 @@ def plan_import(
     merge = Merge(tuple(stored), on_conflict=on_conflict, keep_changes=True)
     for row in imported:
         merge_row(merge, row)
+    merge.finish()
     return ImportPlan(
         changes=tuple(merge.changes or ()),
         problems=tuple(merge.problems),

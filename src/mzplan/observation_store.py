@@ -5,18 +5,20 @@ The stored files are written by ``mzplan import`` (UTF-8, comma, the columns of
 anything else is a located problem, not a guess. One file holds the rows of one
 indicator, sorted by (indicator, jurisdiction, period, source), so a diff shows
 exactly the values that changed and importing the same rows twice leaves the
-same bytes. :func:`render_observation_file` is the only writer of that layout;
-:func:`mzplan.writing.write_files_atomically` and :func:`lock_observations` put it on disk
-safely.
+same bytes. :func:`render_observation_file` and :func:`render_columns` are the only writers
+of that layout; :func:`mzplan.writing.write_files_atomically` and :func:`lock_observations`
+put it on disk safely.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import io
 import itertools
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -213,22 +215,116 @@ def render_rows(rows: Iterable[Sequence[str]]) -> bytes:
     Each row holds the texts of :data:`~mzplan.observations.OBSERVATION_COLUMNS`
     (the value as :func:`~mzplan.numbers.format_number` writes it, ``preferred``
     as ``true`` or empty); :func:`render_observation_file` is the usual caller.
+    The bytes are those :mod:`csv` writes (``\\n`` line ends, quotes where needed).
     """
     # Rendered in batches, each encoded at once: a whole file as one str would take up to
     # four bytes a character on top of the bytes.
-    parts = [(",".join(OBSERVATION_COLUMNS) + "\n").encode("utf-8")]
+    parts = [_HEADER]
     rows = iter(rows)
-    while True:
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(itertools.islice(rows, _BATCH))
-        text = buffer.getvalue()
-        if not text:
-            return b"".join(parts)
-        parts.append(text.encode("utf-8"))
+    while batch := list(itertools.islice(rows, _BATCH)):
+        if set(map(len, batch)) == {len(OBSERVATION_COLUMNS)}:
+            parts.append(_render_batch(list(zip(*batch, strict=True))))
+        else:
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(batch)
+            parts.append(buffer.getvalue().encode("utf-8"))
+    return b"".join(parts)
 
 
+def render_columns(columns: Sequence[Sequence[str]]) -> bytes:
+    """Return the canonical bytes of a stored file from its columns, already sorted and formatted.
+
+    The same bytes as :func:`render_rows` of the rows the columns make: one
+    column per name of :data:`~mzplan.observations.OBSERVATION_COLUMNS`, all
+    equally long. Made without the rows, for a file of millions of them.
+    """
+    parts = [_HEADER]
+    for start in range(0, len(columns[0]), _BATCH):
+        parts.append(_render_batch([column[start : start + _BATCH] for column in columns]))
+    return b"".join(parts)
+
+
+def _render_batch(columns: Sequence[Sequence[str]]) -> bytes:
+    """Return the CSV lines of the rows of non-empty, equally long columns of a stored file.
+
+    A line is joined from a few byte pieces. A column of one cell is a constant
+    text; one of repeated cells takes a piece per cell from a memo, with the
+    constant texts around it; the values, and a column whose cells do not repeat,
+    are encoded in one go. Every cell is written as :mod:`csv` writes it.
+    """
+    size = len(columns[0])
+    layout: list[_Segment] = []
+    for name, cells in zip(OBSERVATION_COLUMNS, columns, strict=True):
+        separator = "\n" if name == OBSERVATION_COLUMNS[-1] else ","
+        if cells[0] == cells[-1] and cells.count(cells[0]) == size:
+            text = _csv_cell(cells[0]) + separator
+            if layout and layout[-1].pieces is None:
+                layout[-1].suffix += text
+            else:
+                layout.append(_Segment(text))
+        elif name != "value" and len(set(cells[:_SAMPLE])) * 4 <= min(size, _SAMPLE):
+            prefix = layout.pop().suffix if layout and layout[-1].constant else ""
+            layout.append(_Segment(separator, prefix, cells=cells))
+        else:
+            layout.append(_Segment("", pieces=_encoded(cells)))
+            layout.append(_Segment(separator))
+    pieces = [segment.pieces_of(size) for segment in layout]
+    return b"".join(itertools.chain.from_iterable(zip(*pieces, strict=True)))
+
+
+@dataclasses.dataclass
+class _Segment:
+    """Consecutive cells of a line: ``prefix``, a column's cell (if any), ``suffix``.
+
+    The column is either ``cells`` of which few are distinct, each made into a
+    piece once, or the ``pieces`` of its cells already encoded one by one.
+    """
+
+    suffix: str
+    prefix: str = ""
+    cells: Sequence[str] | None = None
+    pieces: list[bytes] | None = None
+
+    @property
+    def constant(self) -> bool:
+        """Whether the segment is the same text on every line."""
+        return self.cells is None and self.pieces is None
+
+    def pieces_of(self, size: int) -> Iterable[bytes]:
+        """Return the segment's bytes in each of ``size`` lines."""
+        if self.pieces is not None:
+            return self.pieces
+        if self.cells is None:
+            return itertools.repeat((self.prefix + self.suffix).encode(), size)
+        memo = {
+            cell: (self.prefix + _csv_cell(cell) + self.suffix).encode() for cell in set(self.cells)
+        }
+        return list(map(memo.__getitem__, self.cells))
+
+
+def _encoded(cells: Sequence[str]) -> list[bytes]:
+    """Return each cell as :mod:`csv` writes it, encoded; in one go if none needs quotes."""
+    text = "\n".join(cells)
+    if text.count("\n") == len(cells) - 1 and not _QUOTED.search(text):
+        return text.encode().split(b"\n")
+    return [_csv_cell(cell).encode() for cell in cells]
+
+
+def _csv_cell(cell: str) -> str:
+    """Return a cell as :mod:`csv` writes it in a row of several cells: quoted where needed."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow((cell, ""))
+    return buffer.getvalue()[:-2]
+
+
+_HEADER = (",".join(OBSERVATION_COLUMNS) + "\n").encode("utf-8")
 _BATCH = 1 << 16
-"""Rows rendered (and encoded) at a time by :func:`render_rows`."""
+"""Rows rendered (and encoded) at a time by :func:`render_rows` and :func:`render_columns`."""
+_SAMPLE = 1 << 10
+"""The first cells of a column, looked at to tell repeated cells from mostly distinct ones."""
+_QUOTED = re.compile('[,"\r]')
+"""Characters for which :mod:`csv` may quote a cell, besides the line end (``\\r`` in some
+Python versions): a cell without any is written as it is."""
 
 
 @contextlib.contextmanager

@@ -1,16 +1,19 @@
 """The streaming import: one pass over a CSV, per-file work done once per distinct text.
 
 :func:`import_stream` reads the same rows, skips and problems as
-:func:`mzplan.importing.read_import`, faster: the cells of a row in the long
-layout are resolved through memos, a plain number is taken as written, and a
-row the fast path cannot take whole goes through the exact per-row reading.
+:func:`mzplan.importing.read_import`, faster: the long layout is read in chunks
+of records, each turned into columns whose cells are resolved through memos (a
+plain number is taken as written) by builtins, without Python code per cell. A
+record the columns cannot take (a bad cell, a unit, a blank record...) goes
+through the exact per-row reading, in its place among the others.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TypeVar, cast
 
 from mzplan.csvinput import InputError, Row, decoding_error, read_table
 from mzplan.importing import (
@@ -31,7 +34,7 @@ from mzplan.importing import (
     read_row,
     resolve_layout,
 )
-from mzplan.merging import Merge
+from mzplan.merging import Merge, RowColumns
 from mzplan.numbers import NumberError, format_number, parse_number
 from mzplan.problems import Problem
 from mzplan.repository import Repository
@@ -51,10 +54,11 @@ def import_stream(
     """Read one CSV stream into ``merge``; hand every skip and problem to ``report``.
 
     The same rows, skips and problems as :func:`read_import`, read faster: the
-    cells of a row in the long layout are resolved through memos (one lookup per
-    distinct text), a plain number is taken as it is written, and only a row the
-    fast path cannot take whole (a bad cell, a unit, a blank row...) goes through
-    :func:`read_import`'s reading, which reports it exactly.
+    long layout is read a chunk of records at a time, column by column, each
+    cell resolved through a memo (one computation per distinct text), a plain
+    number taken as it is written; only a record the columns cannot take (a bad
+    cell, a unit, a blank record...) goes through :func:`read_import`'s reading,
+    which reports it exactly. ``merge`` takes the rows; its caller finishes it.
     """
     try:
         table = read_table(
@@ -103,10 +107,50 @@ def _merge_items(
 
 _MEMO_LIMIT = 1 << 16
 """Distinct value texts remembered at most (numbers rarely repeat as much as names)."""
+_CHUNK = 1 << 10
+"""Records read at a time: their cells are still in the processor's cache when resolved."""
+_ABSENT = -1
+"""The column index of a field the file has no column for."""
+
+_T = TypeVar("_T")
+
+
+def plain_integers(cells: Sequence[str]) -> bool:
+    """Return whether every cell is a plain integer, which is stored as it is written.
+
+    Plain: ASCII digits, fewer than 16 (so a float holds the number exactly), and
+    no leading zero except in ``0`` itself.
+    """
+    joined = "\n" + "\n".join(cells)
+    digits = joined.replace("\n", "")
+    return (
+        digits.isascii()
+        and digits.isdigit()
+        and all(cells)
+        and max(map(len, cells)) < 16
+        and joined.count("\n0") == cells.count("0")
+    )
+
+
+def line_numbers(records: Sequence[Sequence[str]], previous: int) -> tuple[list[int], int]:
+    """Return the line each record starts on, and the line after the last one.
+
+    ``previous`` is the line before the first record. As the csv reader counts
+    lines, a record spans one line more for each line break inside its cells
+    (``\\r\\n``, a lone ``\\r`` or a lone ``\\n``), except a record that ends the file
+    inside quotes: its cells hold its last line break too.
+    """
+    starts = []
+    line = previous + 1
+    for cells in records:
+        starts.append(line)
+        breaks = sum(cell.count("\n") + cell.count("\r") - cell.count("\r\n") for cell in cells)
+        line += 1 + breaks
+    return starts, line
 
 
 class _FastReader:
-    """The long layout read row by row with the per-file work done once per distinct text."""
+    """The long layout read a chunk of records at a time, column by column, through memos."""
 
     def __init__(
         self,
@@ -118,7 +162,8 @@ class _FastReader:
         options: ImportOptions,
     ) -> None:
         self.layout, self.name, self.names, self.options = layout, name, names, options
-        self.fields = fields
+        self.index = {f: fields[f].index if f in fields else _ABSENT for f in FIELDS}
+        self.need = max(self.index.values()) + 1
         self.note = notes[0] if notes else None
         defaults = options.defaults
         self.default_note = defaults.get("note", "")
@@ -148,11 +193,22 @@ class _FastReader:
         found = self.names.find("jurisdiction", text) if text else None
         return None if found == IGNORE else found
 
+    def _period(self, raw: str) -> str | None:
+        return parse_period(self._cell("period", raw))
+
+    def _source(self, raw: str) -> str | None:
+        return self._cell("source", raw) or None
+
+    def _unit(self, raw: str) -> str:
+        return self._cell("unit", raw)
+
     def _preferred(self, raw: str) -> bool | None:
         text = normalise(self._cell("preferred", raw))
         return text in TRUE_WORDS if text in TRUE_WORDS | FALSE_WORDS else None
 
     def _value(self, raw: str) -> str | None:
+        if plain_integers((raw,)):
+            return raw
         try:
             number = parse_number(raw.strip())
         except NumberError:
@@ -166,7 +222,7 @@ class _FastReader:
             return self.default_note
         return text if self.note.plain_note else f"{self.note.header}: {text}"
 
-    def read(  # noqa: PLR0915 - the hot loop, kept in one piece on purpose
+    def read(
         self,
         reader: Reader,
         encoding: str,
@@ -174,141 +230,150 @@ class _FastReader:
         report: Callable[[SkippedRow | Problem], None],
     ) -> None:
         """Read every record of ``reader`` into ``merge``."""
-        fields, defaults, name = self.fields, self.options.defaults, self.name
-        absent = -1
-        index = {field: fields[field].index if field in fields else absent for field in FIELDS}
-        ii, ji, pi, vi = index["indicator"], index["jurisdiction"], index["period"], index["value"]
-        ui, si, ni, fi = index["unit"], index["source"], index["note"], index["preferred"]
-        need = max(index.values()) + 1
-        # What a field is where the file has no column for it (the --set value).
-        constant_indicator = self._indicator("")
-        constant_jurisdiction = self._jurisdiction("")
-        constant_period = parse_period(defaults.get("period", ""))
-        constant_source = defaults.get("source") or None
-        constant_unit = defaults.get("unit", "")
-        constant_preferred = self._preferred("")
-        indicators, jurisdictions, periods = self.indicators, self.jurisdictions, self.periods
-        sources, units, preferred_memo = self.sources, self.units, self.preferred
-        note_texts, values = self.note_texts, self.values
-        note = self.default_note
-        sets_note, sets_preferred = self.layout.sets_note, self.sets_preferred
-        files = merge.files
-        counts = merge.counts
-        touched = merge.touched
-        fast_adds = merge.changes is None
         previous = reader.line_num
-        added, last = 0, ""  # rows added here, counted at the end; the indicator last added to
-        try:
-            for cells in reader:
-                line = previous + 1
-                previous = reader.line_num
-                if len(cells) < need:
-                    self._slow(line, cells, merge, report)
-                    continue
-                raw = cells[vi]
-                if (
-                    raw.isdigit()
-                    and raw.isascii()
-                    and len(raw) < 16
-                    and (raw[0] != "0" or len(raw) == 1)
-                ):
-                    value: str | None = raw
-                else:
-                    try:
-                        value = values[raw]
-                    except KeyError:
-                        if len(values) >= _MEMO_LIMIT:
-                            values.clear()
-                        value = values[raw] = self._value(raw)
-                if ii == absent:
-                    found = constant_indicator
-                else:
-                    raw = cells[ii]
-                    try:
-                        found = indicators[raw]
-                    except KeyError:
-                        found = indicators[raw] = self._indicator(raw)
-                if ji == absent:
-                    jurisdiction = constant_jurisdiction
-                else:
-                    raw = cells[ji]
-                    try:
-                        jurisdiction = jurisdictions[raw]
-                    except KeyError:
-                        jurisdiction = jurisdictions[raw] = self._jurisdiction(raw)
-                if pi == absent:
-                    period = constant_period
-                else:
-                    raw = cells[pi]
-                    try:
-                        period = periods[raw]
-                    except KeyError:
-                        period = periods[raw] = parse_period(self._cell("period", raw))
-                if si == absent:
-                    source = constant_source
-                else:
-                    raw = cells[si]
-                    try:
-                        source = sources[raw]
-                    except KeyError:
-                        source = sources[raw] = self._cell("source", raw) or None
-                if ui == absent:
-                    unit = constant_unit
-                else:
-                    raw = cells[ui]
-                    try:
-                        unit = units[raw]
-                    except KeyError:
-                        unit = units[raw] = self._cell("unit", raw)
-                if fi == absent:
-                    preferred = constant_preferred
-                else:
-                    raw = cells[fi]
-                    try:
-                        preferred = preferred_memo[raw]
-                    except KeyError:
-                        preferred = preferred_memo[raw] = self._preferred(raw)
-                if ni != absent:
-                    raw = cells[ni]
-                    try:
-                        note = note_texts[raw]
-                    except KeyError:
-                        if len(note_texts) >= _MEMO_LIMIT:
-                            note_texts.clear()
-                        note = note_texts[raw] = self._note(raw)
-                if (
-                    value is None
-                    or found is None
-                    or jurisdiction is None
-                    or period is None
-                    or source is None
-                    or preferred is None
-                    or (unit and unit != found[1])
-                ):
-                    self._slow(line, cells, merge, report)
-                    continue
-                indicator, indicator_unit = found
-                record = (value, indicator_unit, note, preferred, name, line, True)
-                key = (jurisdiction, period, source)
-                records = files.get(indicator)
-                if records is None:
-                    records = merge.file(indicator)
-                if fast_adds and key not in records:
-                    records[key] = record
-                    added += 1
-                    if indicator is not last:
-                        touched.add(indicator)
-                        last = indicator
-                else:
-                    merge.add(
-                        indicator, key, record, sets_note=sets_note, sets_preferred=sets_preferred
+        lines: Sequence[int]
+        while True:
+            records: list[list[str]] = []
+            try:
+                records.extend(itertools.islice(reader, _CHUNK))
+            except (UnicodeDecodeError, csv.Error) as error:
+                # ``records`` keeps what was read before the error: those come first.
+                lines, line = line_numbers(records, previous)
+                self._chunk(records, lines, merge, report)
+                if isinstance(error, UnicodeDecodeError):
+                    raise decoding_error(error, encoding, line) from error
+                raise InputError(f"bad CSV: {error}", line=line) from error
+            if not records:
+                return
+            if reader.line_num - previous == len(records):
+                lines = range(previous + 1, reader.line_num + 1)
+            else:
+                lines, _ = line_numbers(records, previous)
+            previous = reader.line_num
+            self._chunk(records, lines, merge, report)
+
+    def _column(
+        self,
+        columns: Sequence[Sequence[str]],
+        field: str,
+        memo: dict[str, _T],
+        compute: Callable[[str], _T],
+        *,
+        limit: int | None = None,
+    ) -> tuple[list[_T], bool]:
+        """Return a field's cells resolved through ``memo`` (bad ones None), and if none is bad.
+
+        Where the file has no column for the field, its ``--set`` value is repeated.
+        """
+        size = len(columns[0])
+        index = self.index[field]
+        if index == _ABSENT:
+            value = compute("")
+            return [value] * size, value is not None
+        cells = columns[index]
+        if cells[0] == cells[-1] and cells.count(cells[0]) == size:
+            # One text down the chunk, as an indicator's or a unit's often is: resolved once.
+            value = _memoised(memo, cells[0], compute, limit)
+            return [value] * size, value is not None
+        resolved = list(map(memo.get, cells))
+        if None in resolved:  # unseen texts, or texts known to be bad
+            for position in [i for i, item in enumerate(resolved) if item is None]:
+                resolved[position] = _memoised(memo, cells[position], compute, limit)
+            return cast("list[_T]", resolved), None not in resolved
+        return cast("list[_T]", resolved), True
+
+    def _chunk(
+        self,
+        records: list[list[str]],
+        lines: Sequence[int],
+        merge: Merge,
+        report: Callable[[SkippedRow | Problem], None],
+    ) -> None:
+        """Read a chunk of records: column by column, and the records that need it one by one."""
+        if not records:
+            return
+        need = self.need
+        whole: list[bool] | None = None
+        # Cells past ``need`` are read by no field: the shortest record bounds the columns.
+        columns = list(zip(*records, strict=False))
+        if len(columns) < need:  # blank or short records, padded here, read one by one
+            whole = [len(cells) >= need for cells in records]
+            padded = [
+                cells if fits else [*cells, *[""] * need]
+                for cells, fits in zip(records, whole, strict=True)
+            ]
+            columns = list(zip(*padded, strict=False))
+        indicators, good = self._column(columns, "indicator", self.indicators, self._indicator)
+        jurisdictions, good_jurisdictions = self._column(
+            columns, "jurisdiction", self.jurisdictions, self._jurisdiction
+        )
+        periods, good_periods = self._column(columns, "period", self.periods, self._period)
+        sources, good_sources = self._column(columns, "source", self.sources, self._source)
+        units, _ = self._column(columns, "unit", self.units, self._unit)
+        preferred, good_preferred = self._column(
+            columns, "preferred", self.preferred, self._preferred
+        )
+        if self.note is None:
+            notes = [self.default_note] * len(records)
+        else:
+            notes, _ = self._column(columns, "note", self.note_texts, self._note, limit=_MEMO_LIMIT)
+        value_cells = columns[self.index["value"]]
+        values: list[str | None]
+        if plain_integers(value_cells):
+            values, good_values = list(value_cells), True
+        else:
+            values, good_values = self._column(
+                columns, "value", self.values, self._value, limit=_MEMO_LIMIT
+            )
+        tags: list[tuple[str, str] | None] = indicators
+        if not (
+            whole is None
+            and good
+            and good_jurisdictions
+            and good_periods
+            and good_sources
+            and good_preferred
+            and good_values
+            and _units_fit(units, indicators)
+        ):
+            fields = zip(
+                indicators, jurisdictions, periods, sources, preferred, values, strict=True
+            )
+            whole = whole or [True] * len(records)
+            tags = [
+                found if fits and None not in cells and _unit_fits(unit, found) else None
+                for found, unit, fits, cells in zip(indicators, units, whole, fields, strict=True)
+            ]
+        position = 0
+        for tag, run in itertools.groupby(tags):
+            end = position + len(list(run))
+            if tag is None:
+                for index in range(position, end):
+                    self._slow(lines[index], records[index], merge, report)
+            else:
+                indicator, unit = tag
+                count = end - position
+                # Every cell of a run's rows was resolved: no None is left in these slices.
+                rows = RowColumns._make(
+                    (
+                        jurisdictions[position:end],
+                        periods[position:end],
+                        sources[position:end],
+                        values[position:end],
+                        [unit] * count,
+                        notes[position:end],
+                        preferred[position:end],
+                        [self.name] * count,
+                        lines[position:end],
                     )
-        except UnicodeDecodeError as error:
-            raise decoding_error(error, encoding, previous + 1) from error
-        except csv.Error as error:
-            raise InputError(f"bad CSV: {error}", line=previous + 1) from error
-        finally:
-            counts["added"] += added
+                )
+                merge.extend(
+                    indicator,
+                    rows,
+                    sets_note=self.layout.sets_note,
+                    sets_preferred=self.sets_preferred,
+                )
+            position = end
 
     def _slow(
         self,
@@ -321,3 +386,31 @@ class _FastReader:
             return
         row = Row(line, tuple(cells))
         _merge_items(read_row(row, self.layout, self.name, self.names, self.options), merge, report)
+
+
+def _memoised(
+    memo: dict[str, _T], cell: str, compute: Callable[[str], _T], limit: int | None
+) -> _T:
+    """Return what ``compute`` makes of a cell, computed once while ``memo`` keeps it."""
+    if cell in memo:
+        return memo[cell]
+    if limit is not None and len(memo) >= limit:
+        memo.clear()
+    value = memo[cell] = compute(cell)
+    return value
+
+
+def _units_fit(units: Sequence[str], indicators: Sequence[tuple[str, str] | None]) -> bool:
+    """Whether every unit given is the unit of its row's indicator."""
+    given = set(units) - {""}
+    if not given:
+        return True
+    found = indicators[0]
+    if indicators.count(found) == len(indicators):
+        return found is not None and given == {found[1]}
+    return all(itertools.starmap(_unit_fits, set(zip(units, indicators, strict=True))))
+
+
+def _unit_fits(unit: str, found: tuple[str, str] | None) -> bool:
+    """Whether a unit given (if any) is the unit of the indicator found (if any)."""
+    return not unit or (found is not None and unit == found[1])

@@ -56,6 +56,7 @@ def fast(
         merge,
         reported.append,
     )
+    merge.finish()
     return merge, reported
 
 
@@ -97,6 +98,6 @@ def test_fast_reader_counts_without_keeping_changes(repository: Repository) -> N
         merge,
         lambda item: pytest.fail(str(item)),
     )
+    merge.finish()
     assert merge.count("added") == 50 and merge.changes is None
-    keys = merge.sorted_keys("elderly_care_beds")
-    assert [row[3] for row in merge.rows("elderly_care_beds", keys)][:3] == ["0", "1", "2"]
+    assert merge.columns("elderly_care_beds")[3][:3] == ["0", "1", "2"]

@@ -89,9 +89,11 @@ def _without_cyclic_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while a command runs.
 
     A command is one short process that builds hundreds of thousands of objects
-    (observations, targets, tracked points) and almost no reference cycles.
-    CPython 3.11 walks every live object again each time the heap grows by a
-    quarter: at city scale that was 40 % of loading and half of judging.
+    (observations, targets, tracked points, imported rows) and almost no reference
+    cycles. CPython 3.11 walks every live object again each time the heap grows by
+    a quarter: at city scale that was 40 % of loading and half of judging. The
+    objects made meanwhile then join the oldest generation untouched (freeze,
+    unfreeze): the first collection after the command would walk them all.
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -99,7 +101,9 @@ def _without_cyclic_gc() -> Iterator[None]:
         yield
     finally:
         if collecting:
+            gc.freeze()
             gc.enable()
+            gc.unfreeze()
 
 
 class State:

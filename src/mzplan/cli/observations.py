@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, BinaryIO
@@ -13,10 +12,8 @@ from mzplan.cli.app import DataDirOption, command, print_data
 from mzplan.errors import ExitCode
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from mzplan.importing import ImportOptions, SkippedRow
-    from mzplan.merging import Key, Merge
+    from mzplan.merging import Merge
     from mzplan.problems import Problem
     from mzplan.repository import Repository
 
@@ -138,7 +135,7 @@ def import_(
     import filelock
 
     try:
-        with lock_observations(observations_dir), _without_cyclic_gc():
+        with lock_observations(observations_dir):
             loaded = load_repository(directory)
             if not loaded.report.valid:
                 raise DataError(loaded.report)
@@ -149,11 +146,11 @@ def import_(
                 repository.observations, on_conflict=on_conflict.value, keep_changes=dry_run
             )
             _collect(files, repository, options, merge, problems, skipped)
+            merge.finish()
             problems.extend(merge.problems)
-            ordered = {indicator: merge.sorted_keys(indicator) for indicator in merge.touched}
             if not problems and merge.touched:
                 # The stored data was valid, so every error now comes from the import.
-                errors, warnings = merge.check(repository, ordered)
+                errors, warnings = merge.check(repository)
                 problems.extend(errors)
                 for warning in warnings[:MAX_WARNINGS]:
                     typer.echo(f"warning: {_format(warning)}", err=True)
@@ -168,7 +165,7 @@ def import_(
                     err=True,
                 )
                 raise typer.Exit(ExitCode.DATA)
-            written = [] if dry_run else _write(merge, ordered, observations_dir)
+            written = [] if dry_run else _write(merge, observations_dir)
     except filelock.Timeout as error:
         raise MzplanError(
             "another import holds the lock on the observations",
@@ -178,24 +175,6 @@ def import_(
         names = sorted({s.name for s in skipped})
         typer.echo(f"left out {len(skipped)} row(s) by --alias: {', '.join(names)}", err=True)
     _summarise(merge, files, written, len(skipped), dry_run=dry_run, as_json=output_format.value)
-
-
-@contextlib.contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector for an import.
-
-    Millions of rows are kept as tuples of strings, which hold no cycles: the
-    collector would only walk them again and again while they are read.
-    """
-    import gc
-
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _pairs(
@@ -301,15 +280,15 @@ def _format(problem: Problem) -> str:
     return f"{place}:{field} {problem.message}{hint}"
 
 
-def _write(merge: Merge, ordered: dict[str, list[Key]], directory: Path) -> list[str]:
+def _write(merge: Merge, directory: Path) -> list[str]:
     from mzplan.errors import MzplanError
-    from mzplan.observation_store import observation_file_name, render_rows
+    from mzplan.observation_store import observation_file_name, render_columns
     from mzplan.writing import write_files_atomically
 
     contents: dict[Path, bytes] = {}
     for indicator in sorted(merge.touched):
         path = directory / observation_file_name(indicator)
-        content = render_rows(merge.rows(indicator, ordered[indicator]))
+        content = render_columns(merge.columns(indicator))
         if not path.is_file() or path.read_bytes() != content:
             contents[path] = content
     try:
