@@ -12,7 +12,7 @@ import functools
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -232,4 +232,10 @@ def load_valid(data_dir: Path | None) -> Repository:
 
 
 def print_data(text: str) -> None:
+    """Write data to stdout, ending with a newline."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def print_lines(lines: Iterable[str]) -> None:
+    """Write data to stdout as it is made, for output too large to build first."""
+    sys.stdout.writelines(lines)

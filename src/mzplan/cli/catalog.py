@@ -23,6 +23,7 @@ from mzplan.cli.app import (
     load,
     load_valid,
     print_data,
+    print_lines,
 )
 from mzplan.errors import ExitCode
 
@@ -94,9 +95,9 @@ def list_(
         types=[target_type.value] if target_type else [],
     )
     if output_format is ListFormat.json:
-        from mzplan.render.jsonarray import render_json
+        from mzplan.render.jsonarray import json_lines
 
-        print_data(render_json(records))
+        print_lines(json_lines(records))
         return
     if output_format is ListFormat.csv:
         if kind is ListKind.targets:

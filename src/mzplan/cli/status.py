@@ -21,6 +21,7 @@ from mzplan.cli.app import (
     command,
     load_valid,
     print_data,
+    print_lines,
 )
 from mzplan.errors import ExitCode, UsageError
 
@@ -173,9 +174,9 @@ def status(
         for e in repository.jurisdictions
     }
     if output_format is StatusFormat.json:
-        from mzplan.render.jsonarray import render_json
+        from mzplan.render.jsonarray import json_lines
 
-        print_data(render_json(records))
+        print_lines(json_lines(records))
     elif output_format is StatusFormat.csv:
         print_data(render.render_status_csv(records))
     elif output_format is StatusFormat.markdown:
