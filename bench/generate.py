@@ -1,6 +1,6 @@
 """Generate a synthetic, valid mzplan data repository of a given size (deterministic, seeded).
 
-Run: /tmp/venv/bin/python bench/generate.py OUT --districts 16 --streets 215 [--indicators 60]
+Run: .venv/bin/python bench/generate.py OUT --districts 16 --streets 215 [--indicators 60]
 
 The repository has one plan for the root jurisdiction; every jurisdiction (the root, its
 districts and their streets) has a target for every indicator, and, unless ``--no-observations``,

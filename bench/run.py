@@ -2,8 +2,8 @@
 
 Run from the repository root:
 
-    /tmp/venv/bin/python bench/run.py            # everything (about 5-10 minutes)
-    /tmp/venv/bin/python bench/run.py --quick    # no national scale, a 200,000-row import
+    .venv/bin/python bench/run.py            # everything (about 4 minutes on 2 CPUs)
+    .venv/bin/python bench/run.py --quick    # no national scale, a 200,000-row import
 
 Every figure is a whole process (``subprocess``), the median of several runs, with its peak
 memory (the child's maximum resident set, from ``os.wait4``). Data is generated into a
@@ -162,9 +162,12 @@ def startup(repeat: int, cache: Path) -> None:
 
 
 SIZES = [
-    ("1 city", 0, 0, 5),
-    ("city: 232 jurisdictions", 16, 215, 3),
-    ("national: 3,000 jurisdictions", 31, 2968, 1),
+    # label, districts, streets, runs, whether validate and status are held to 3x the floor:
+    # the goal is set for the city (and national) scale; a lone city's files are read in
+    # 0.04 s, less than the interpreter takes to import the libraries.
+    ("1 city", 0, 0, 5, False),
+    ("city: 232 jurisdictions", 16, 215, 3, True),
+    ("national: 3,000 jurisdictions", 31, 2968, 1, True),
 ]
 
 
@@ -175,7 +178,7 @@ def scale(folder: Path, cache: Path, *, quick: bool) -> None:
         ["size", "rows", "what", "seconds", "peak MB", "floor s", "× floor", "goal"],
     )
     results: dict[str, list[tuple[int, float]]] = {}
-    for label, districts, streets, repeat in SIZES[:2] if quick else SIZES:
+    for label, districts, streets, repeat, judged in SIZES[:2] if quick else SIZES:
         data = folder / f"data-{districts}-{streets}"
         combined = folder / f"import-{districts}-{streets}.csv"
         rows = generate(data, districts=districts, streets=streets, observations_csv=combined)
@@ -201,7 +204,7 @@ def scale(folder: Path, cache: Path, *, quick: bool) -> None:
             ratio = run.seconds / base.seconds
             table.add(
                 size, f"{rows:,}", what, run.seconds, f"{run.megabytes:.0f}",
-                base.seconds, f"{ratio:.2f}", verdict(ratio, goal),
+                base.seconds, f"{ratio:.2f}", verdict(ratio, goal) if judged else "",
             )  # fmt: skip
         times = []
         peak = 0.0
