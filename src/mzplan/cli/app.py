@@ -93,7 +93,7 @@ def _without_cyclic_gc() -> Iterator[None]:
     cycles. CPython 3.11 walks every live object again each time the heap grows by
     a quarter: at city scale that was 40 % of loading and half of judging. The
     objects made meanwhile then join the oldest generation untouched (freeze,
-    unfreeze): the first collection after the command would walk them all.
+    unfreeze); otherwise the first collection afterwards would walk them all.
     """
     collecting = gc.isenabled()
     gc.disable()
