@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Generic, TypeVar
 
+from mzplan.labels import Language
 from mzplan.models import (
     Comparison,
     Domain,
@@ -125,6 +126,15 @@ class Repository:
             if entry.value.parent is not None:
                 groups.setdefault(entry.value.parent, []).append(entry.value.id)
         return {parent: tuple(sorted(children)) for parent, children in groups.items()}
+
+    def names(self, language: Language) -> tuple[dict[str, str], dict[str, str]]:
+        """Return the policy domains' and the jurisdictions' names by id, in ``language``."""
+        zh = language == "zh"
+        domains = {e.value.id: e.value.name_zh if zh else e.value.name_en for e in self.domains}
+        places = {
+            e.value.id: e.value.name_zh if zh else e.value.name_en for e in self.jurisdictions
+        }
+        return domains, places
 
     def children_of(self, jurisdiction: str) -> tuple[str, ...]:
         """Return the ids of the jurisdictions whose parent is ``jurisdiction``, sorted.

@@ -165,14 +165,7 @@ def status(
     )
     records = [status_record(item) for item in report.items]
     lang = language.code
-    domains = {
-        e.value.id: (e.value.name_zh if lang == "zh" else e.value.name_en)
-        for e in repository.domains
-    }
-    places = {
-        e.value.id: (e.value.name_zh if lang == "zh" else e.value.name_en)
-        for e in repository.jurisdictions
-    }
+    domains, places = repository.names(lang)
     if output_format is StatusFormat.json:
         from mzplan.render.jsonarray import json_lines
 

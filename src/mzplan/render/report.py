@@ -128,6 +128,7 @@ def build_report_content(
 ) -> ReportContent:
     """Return what the report shows for the assessed targets of ``report``."""
     zh = language == "zh"
+    domain_names, jurisdiction_names = repository.names(language)
     rows = tuple(ReportRow(status_record(item), build_history(item)) for item in report.items)
     plans = sorted({item.target.plan.id: item.target.plan for item in report.items}.items())
     present = {item.target.jurisdiction.id for item in report.items}
@@ -144,12 +145,8 @@ def build_report_content(
             for _, plan in plans
         ),
         jurisdictions=tuple(e.value.id for e in repository.jurisdictions if e.value.id in present),
-        domain_names={
-            e.value.id: e.value.name_zh if zh else e.value.name_en for e in repository.domains
-        },
-        jurisdiction_names={
-            e.value.id: e.value.name_zh if zh else e.value.name_en for e in repository.jurisdictions
-        },
+        domain_names=domain_names,
+        jurisdiction_names=jurisdiction_names,
         source_titles={e.value.file: e.value.title for e in repository.sources},
     )
 
