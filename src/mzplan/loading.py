@@ -54,15 +54,22 @@ def load_repository(
     *,
     display_dir: str | None = None,
     files: DataFiles | None = None,
+    targets: bool = True,
 ) -> Loaded:
     """Load, validate and check the data repository in ``data_dir``.
 
     ``display_dir`` is how file names start in messages (default: ``data_dir``
     as given). ``files`` are the repository's files already read (see
     :func:`mzplan.datafiles.read_data_files`); by default they are read here.
+
+    Without ``targets`` the target files are skipped: the repository has no
+    targets and the report says nothing of them, however broken they are. No
+    check of the catalog or the observations depends on targets, so the rest of
+    the report is the same. For ``mzplan import``, which writes only observations:
+    parsing the targets was most of its time at city scale.
     """
     shown = display_dir if display_dir is not None else str(data_dir)
-    data_files = files if files is not None else read_data_files(data_dir)
+    data_files = files if files is not None else read_data_files(data_dir, targets=targets)
     problems: list[Problem] = []
     documents: dict[str, YamlDocument] = {}
 
@@ -91,12 +98,12 @@ def load_repository(
     jurisdictions, jurisdictions_name = read("jurisdictions.yaml", JurisdictionsFile, True)
     plans, plans_name = read("plans.yaml", PlansFile, True)
 
-    targets: list[TargetEntry] = []
-    for relative in data_files.targets:
+    target_entries: list[TargetEntry] = []
+    for relative in data_files.targets if targets else ():
         content, name = read(relative, TargetsFile, True)
         if content is None:
             continue
-        targets.extend(
+        target_entries.extend(
             TargetEntry(content.plan, content.jurisdiction, target, name, ("targets", index))
             for index, target in enumerate(content.targets)
         )
@@ -115,7 +122,7 @@ def load_repository(
         indicators=_entries(indicators, "indicators", indicators_name),
         jurisdictions=_entries(jurisdictions, "jurisdictions", jurisdictions_name),
         plans=_entries(plans, "plans", plans_name),
-        targets=tuple(targets),
+        targets=tuple(target_entries),
         observations=tuple(observations),
         unreadable=frozenset(
             kind
