@@ -10,7 +10,8 @@ data file. Any change of any file is a miss. A cache that cannot be read, is
 truncated or fails to unpickle is ignored and rewritten.
 
 Where: ``$MZPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/mzplan``, else
-``~/.cache/mzplan``. ``MZPLAN_NO_CACHE=1`` turns it off.
+``~/.cache/mzplan``. ``MZPLAN_NO_CACHE=1`` turns it off (``MZPLAN_NO_CACHE=output``
+turns off only the output cache, :mod:`mzplan.output_cache`, which shares the directory).
 
 The entries are pickles. Unpickling runs code chosen by whoever wrote the file,
 so this is acceptable only because mzplan reads pickles it wrote itself, in a
@@ -24,9 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import stat
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,13 +39,15 @@ if TYPE_CHECKING:
 FORMAT = b"mzplan-cache-1\n"
 """The first bytes of an entry; bump when the layout of an entry changes."""
 DISABLE_VARIABLE = "MZPLAN_NO_CACHE"
+OUTPUT_ONLY = "output"
+"""The value of :data:`DISABLE_VARIABLE` that turns off the output cache alone."""
 DIRECTORY_VARIABLE = "MZPLAN_CACHE_DIR"
 _KEY_BYTES = 32
 
 
 def cache_dir(environment: Mapping[str, str]) -> Path | None:
     """Return the cache directory, or ``None`` when the cache is turned off."""
-    if environment.get(DISABLE_VARIABLE, "") not in {"", "0"}:
+    if environment.get(DISABLE_VARIABLE, "") not in {"", "0", OUTPUT_ONLY}:
         return None
     if environment.get(DIRECTORY_VARIABLE):
         return Path(environment[DIRECTORY_VARIABLE])
@@ -72,12 +73,7 @@ def content_key(location: str, files: DataFiles) -> bytes:
     """Return the key of a repository's state: the code, where it is, every file's bytes."""
     digest = hashlib.blake2b(code_fingerprint(), digest_size=_KEY_BYTES)
     digest.update(location.encode() + b"\0")
-    for name in sorted(files.contents):
-        content = files.contents[name]
-        digest.update(f"{name}\0{len(content)}\0".encode())
-        digest.update(content)
-    for name in (*files.targets, *files.observations):  # listed but unreadable ones count too
-        digest.update(name.encode() + b"\1")
+    digest.update(files.digest)
     return digest.digest()
 
 
@@ -86,10 +82,14 @@ def load_cached(
     *,
     display_dir: str | None = None,
     environment: Mapping[str, str] | None = None,
+    files: DataFiles | None = None,
 ) -> Loaded:
-    """Return :func:`mzplan.loading.load_repository` of ``data_dir``, from the cache if valid."""
+    """Return :func:`mzplan.loading.load_repository` of ``data_dir``, from the cache if valid.
+
+    ``files`` are the directory's files if they were read already.
+    """
     environment = os.environ if environment is None else environment
-    files = read_data_files(data_dir)
+    files = read_data_files(data_dir) if files is None else files
     directory = cache_dir(environment)
     if directory is None:
         return _load(data_dir, display_dir, files)
@@ -101,6 +101,8 @@ def load_cached(
     if cached is not None:
         return cached
     loaded = _load(data_dir, display_dir, files)
+    import pickle
+
     with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
         _write_entry(directory, entry, key, loaded)
     return loaded
@@ -112,7 +114,7 @@ def _load(data_dir: Path, display_dir: str | None, files: DataFiles) -> Loaded:
     return load_repository(data_dir, display_dir=display_dir, files=files)
 
 
-def _private(directory: Path) -> bool:
+def is_private(directory: Path) -> bool:
     """Return whether ``directory`` is ours alone: owned by this user, writable by no other."""
     try:
         info = directory.stat()
@@ -126,8 +128,10 @@ def _private(directory: Path) -> bool:
 
 
 def _read_entry(directory: Path, entry: Path, key: bytes) -> Loaded | None:
-    if not _private(directory):
+    if not is_private(directory):
         return None
+    import pickle
+
     from mzplan.repository import Loaded
 
     try:
@@ -142,8 +146,11 @@ def _read_entry(directory: Path, entry: Path, key: bytes) -> Loaded | None:
 
 
 def _write_entry(directory: Path, entry: Path, key: bytes, loaded: Loaded) -> None:
+    import pickle
+    import tempfile
+
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not _private(directory):
+    if not is_private(directory):
         return
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".entry-", suffix=".tmp")
     try:

@@ -5,17 +5,26 @@ annotations cost more than the interpreter itself, and ``mzplan --version`` need
 none of it. ``mzplan --help`` prints :data:`mzplan.help_text.TOP_LEVEL_HELP`, a
 snapshot of typer's own rendering at 80 columns or more; a test fails when the
 snapshot drifts from the application (``tests/performance/test_startup.py`` says how to
-regenerate it). Every other invocation goes to :func:`mzplan.cli.main`.
+regenerate it). The read-only commands of :data:`KEPT_COMMANDS` go through the output
+cache (:mod:`mzplan.output_cache`), which answers a repeated invocation on unchanged
+data without the command line. Every other invocation goes to :func:`mzplan.cli.main`.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from mzplan import __version__
 
+if TYPE_CHECKING:
+    from mzplan.output_cache import DataDirs
+
 HELP_WIDTH = 80
 """click wraps help at ``min(terminal columns, 80) - 2``: from 80 columns on it is the same."""
+KEPT_COMMANDS = frozenset({"status", "show", "list", "validate"})
+"""Commands that only read the data and print: their output is a function of what the
+output cache keys it by. Not ``report``, ``import``, ``init`` or ``schema``, which write files."""
 
 
 def main() -> None:
@@ -29,9 +38,36 @@ def main() -> None:
 
         sys.stdout.write(TOP_LEVEL_HELP)
         return
+    if arguments and arguments[0] in KEPT_COMMANDS:
+        from mzplan import output_cache
+
+        sys.exit(output_cache.run(arguments, _command_line, _loaded))
+    _command_line()
+
+
+def discard_stdout() -> None:
+    """Send what is left for stdout to the null device: its reader has gone (``| head``).
+
+    Python flushes stdout on exit; without this, that flush fails again and prints a
+    traceback. The caller then exits 1, as Python itself does on a broken pipe.
+    """
+    import os
+
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+
+
+def _command_line() -> None:
     from mzplan.cli import main as run
 
     run()
+
+
+def _loaded() -> DataDirs:
+    from mzplan.cli.app import State
+
+    return State.loaded
 
 
 def _terminal_columns() -> int:

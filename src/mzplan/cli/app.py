@@ -63,6 +63,11 @@ def command(name: str | None = None) -> Callable[[F], F]:
                     return function(*args, **kwargs)
             except (typer.Exit, typer.Abort):
                 raise
+            except BrokenPipeError:
+                from mzplan.launch import discard_stdout
+
+                discard_stdout()
+                raise typer.Exit(1) from None
             except MzplanError as error:
                 if State.debug:
                     raise
@@ -107,7 +112,11 @@ def _without_cyclic_gc() -> Iterator[None]:
 
 
 class State:
+    """What the run has learnt: whether to show tracebacks, and which data it loaded."""
+
     debug = False
+    loaded: list[tuple[Path | None, Path, bytes]] = []  # noqa: RUF012 - one run, one process
+    """Each data directory loaded: the ``--data-dir`` given, the one chosen, its files' digest."""
 
 
 class ProblemFormat(enum.StrEnum):
@@ -211,15 +220,23 @@ def _main(
 
 
 def load(data_dir: Path | None) -> Loaded:
+    """Load the data repository ``--data-dir`` names (or the default one), from the cache if valid.
+
+    Which directory, and the digest of the files read, are noted in :attr:`State.loaded`:
+    the output cache (:mod:`mzplan.output_cache`) keys a kept output by them.
+    """
     from mzplan.cache import load_cached
     from mzplan.datadir import locate_data_dir
+    from mzplan.datafiles import read_data_files
 
     directory = locate_data_dir(data_dir, os.environ, Path.cwd())
     if not directory.is_dir():
         from mzplan.errors import UsageError
 
         raise UsageError(f"data directory {str(directory)!r} does not exist")
-    return load_cached(directory)
+    files = read_data_files(directory)
+    State.loaded.append((data_dir, directory, files.digest))
+    return load_cached(directory, files=files)
 
 
 def load_valid(data_dir: Path | None) -> Repository:
