@@ -58,9 +58,11 @@ def discard_stdout() -> None:
     os.close(null)
 
 
-def _command_line() -> None:
+def _command_line(note_loads: bool = False) -> None:
     from mzplan.cli import main as run
+    from mzplan.cli.app import State
 
+    State.note_loads = note_loads
     run()
 
 

@@ -37,13 +37,15 @@ from typing import BinaryIO
 from mzplan import __version__
 
 LIMIT = 256 * 1024
-"""Bytes of output kept at most: larger outputs take longer to make than to start up."""
+"""Bytes of output kept at most: an entry per invocation, so the cache stays small."""
 FORMAT = b"mzplan-output-1\n"
 """The first bytes of an entry; bump when the layout of an entry changes."""
 VOLATILE = frozenset({"_", "OLDPWD"})
 """Variables a shell changes between two runs of one command line; nothing reads them."""
 STREAMS = (0, 1, 2)
 
+CommandLine = Callable[[bool], object]
+"""Runs the command line; told whether to note the data directories it loads."""
 DataDirs = Sequence[tuple[Path | None, Path, bytes]]
 """The data directories a run loaded: the ``--data-dir`` given (or None), the one chosen, and
 the digest of its files as they were read (:attr:`mzplan.datafiles.DataFiles.digest`)."""
@@ -180,11 +182,13 @@ def terminal_state() -> list[tuple[bool, tuple[int, int] | None]]:
     state: list[tuple[bool, tuple[int, int] | None]] = []
     for stream in STREAMS:
         try:
-            is_terminal = os.isatty(stream)
-            size = tuple(os.get_terminal_size(stream)) if is_terminal else None
+            if os.isatty(stream):
+                columns, lines = os.get_terminal_size(stream)
+                state.append((True, (columns, lines)))
+                continue
         except OSError:
-            is_terminal, size = False, None
-        state.append((is_terminal, (size[0], size[1]) if size else None))
+            pass
+        state.append((False, None))
     return state
 
 
@@ -274,7 +278,7 @@ def _teed(stream: io.TextIOWrapper, tee: _Tee) -> io.TextIOWrapper:
 
 
 def record(
-    run: Callable[[], object], data_dirs: Callable[[], DataDirs], limit: int = LIMIT
+    run: CommandLine, data_dirs: Callable[[], DataDirs], limit: int = LIMIT
 ) -> tuple[int, bytes | None, DataDirs]:
     """Run a command with stdout and stderr passed through; return its exit code and output.
 
@@ -284,25 +288,21 @@ def record(
     """
     stdout, stderr = sys.stdout, sys.stderr
     if not (isinstance(stdout, io.TextIOWrapper) and isinstance(stderr, io.TextIOWrapper)):
-        return _exit_code(run), None, list(data_dirs())  # streams of another kind: not kept
+        return _exit_code(run, note_loads=False), None, []  # streams of another kind: not kept
     out = _Tee(stdout.buffer, limit)
     err = _Tee(stderr.buffer, 0)
     stdout.flush()
     stderr.flush()
     teed = _teed(stdout, out), _teed(stderr, err)
     sys.stdout, sys.stderr = teed
-    code: object = 0
     try:
-        run()
-    except SystemExit as exit_:
-        code = exit_.code
+        exit_code = _exit_code(run, note_loads=True)
     finally:
         sys.stdout, sys.stderr = stdout, stderr
         for stream in teed:
             with contextlib.suppress(OSError, ValueError):
                 stream.flush()
             stream.detach()  # so that collecting it does not close the real stream
-    exit_code = 0 if code is None else code if isinstance(code, int) else 1
     kept = bytes(out.kept) if out.kept is not None and not err.written else None
     return exit_code, kept, list(data_dirs())
 
@@ -327,7 +327,7 @@ def write_entry(directory: Path, entry: Entry) -> None:
 
 def run(
     arguments: Sequence[str],
-    command_line: Callable[[], object],
+    command_line: CommandLine,
     data_dirs: Callable[[], DataDirs],
     *,
     environment: Mapping[str, str] | None = None,
@@ -335,15 +335,15 @@ def run(
 ) -> int:
     """Print the kept output of ``arguments`` if current, else run ``command_line`` and keep it.
 
-    Return the exit code. ``data_dirs`` says, after the run, which data
-    directories ``command_line`` loaded.
+    Return the exit code. ``data_dirs`` says, after a run told to note its
+    loads, which data directories ``command_line`` loaded.
     """
     from mzplan.cache import DISABLE_VARIABLE, OUTPUT_ONLY, cache_dir
 
     environment = os.environ if environment is None else environment
     directory = cache_dir(environment)
     if directory is None or environment.get(DISABLE_VARIABLE) == OUTPUT_ONLY:
-        return _exit_code(command_line)
+        return _exit_code(command_line, note_loads=False)
     cwd = str(Path.cwd())
     key = invocation(arguments, environment, cwd, terminal_state(), code_digest()).key()
     day = today()
@@ -370,10 +370,12 @@ def run(
     return exit_code
 
 
-def _exit_code(command_line: Callable[[], object]) -> int:
+def _exit_code(command_line: CommandLine, *, note_loads: bool) -> int:
+    """Run ``command_line``; return its exit code (a message to exit with is raised on)."""
     try:
-        command_line()
+        command_line(note_loads)
     except SystemExit as exit_:
-        code = exit_.code
-        return 0 if code is None else code if isinstance(code, int) else 1
+        if exit_.code is None or isinstance(exit_.code, int):
+            return exit_.code or 0
+        raise
     return 0

@@ -185,11 +185,12 @@ class _Streams:
 
 def _command(
     data: Path, text: str = "a table\n", *, error: str = "", code: int = 0
-) -> tuple[Callable[[], None], list[int], Callable[[], output_cache.DataDirs]]:
+) -> tuple[output_cache.CommandLine, list[int], Callable[[], output_cache.DataDirs]]:
     """Return a fake command line printing ``text``, the list of its runs, and what it loaded."""
     runs: list[int] = []
 
-    def command_line() -> None:
+    def command_line(note_loads: bool) -> None:
+        assert note_loads, "the output cache records the run"
         runs.append(1)
         sys.stdout.write(text)
         if error:
@@ -205,7 +206,7 @@ def _command(
 
 def _run(
     data: Path,
-    command: tuple[Callable[[], None], list[int], Callable[[], output_cache.DataDirs]],
+    command: tuple[output_cache.CommandLine, list[int], Callable[[], output_cache.DataDirs]],
     *,
     day: datetime.date = TODAY,
 ) -> int:
@@ -337,3 +338,13 @@ def test_the_key_is_of_every_part_of_the_invocation() -> None:
     assert len({_key(), *others}) == 1 + len(others)
     shell = {"LANG": "C.UTF-8", "_": "/usr/bin/mzplan", "OLDPWD": "/"}
     assert _key(environment=shell) == _key()
+
+
+@pytest.mark.parametrize("value", ["1", "output"])
+def test_with_the_cache_off_the_run_does_not_hash_its_data(value: str) -> None:
+    """Noting the data's digest costs a hash of every file: only while recording."""
+    told: list[bool] = []
+    output_cache.run(
+        ["status"], told.append, list, environment={**os.environ, "MZPLAN_NO_CACHE": value}
+    )
+    assert told == [False]

@@ -115,6 +115,8 @@ class State:
     """What the run has learnt: whether to show tracebacks, and which data it loaded."""
 
     debug = False
+    note_loads = False
+    """Whether to note each load in :attr:`loaded` (the output cache is recording the run)."""
     loaded: list[tuple[Path | None, Path, bytes]] = []  # noqa: RUF012 - one run, one process
     """Each data directory loaded: the ``--data-dir`` given, the one chosen, its files' digest."""
 
@@ -222,8 +224,9 @@ def _main(
 def load(data_dir: Path | None) -> Loaded:
     """Load the data repository ``--data-dir`` names (or the default one), from the cache if valid.
 
-    Which directory, and the digest of the files read, are noted in :attr:`State.loaded`:
-    the output cache (:mod:`mzplan.output_cache`) keys a kept output by them.
+    While the output cache (:mod:`mzplan.output_cache`) records the run, which
+    directory and the digest of the files read are noted in :attr:`State.loaded`:
+    it keys the kept output by them. (Hashing the files is not free at national scale.)
     """
     from mzplan.cache import load_cached
     from mzplan.datadir import locate_data_dir
@@ -235,7 +238,8 @@ def load(data_dir: Path | None) -> Loaded:
 
         raise UsageError(f"data directory {str(directory)!r} does not exist")
     files = read_data_files(directory)
-    State.loaded.append((data_dir, directory, files.digest))
+    if State.note_loads:
+        State.loaded.append((data_dir, directory, files.digest))
     return load_cached(directory, files=files)
 
 
