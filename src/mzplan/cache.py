@@ -26,9 +26,9 @@ import contextlib
 import hashlib
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from mzplan import __version__
 from mzplan.datafiles import DataFiles, read_data_files
@@ -147,6 +147,20 @@ def _read_entry(directory: Path, entry: Path, key: bytes) -> Loaded | None:
 
 def _write_entry(directory: Path, entry: Path, key: bytes, loaded: Loaded) -> None:
     import pickle
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(FORMAT + key)
+        pickle.dump(loaded, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    write_private(directory, entry.name, write)
+
+
+def write_private(directory: Path, name: str, write: Callable[[BinaryIO], object]) -> None:
+    """Write the file ``name`` in the cache directory atomically, if the directory is private.
+
+    The directory is created private (mode 0700) if missing; ``write`` writes the
+    content to a temporary file, which then replaces the file (``os.replace``).
+    """
     import tempfile
 
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -155,8 +169,7 @@ def _write_entry(directory: Path, entry: Path, key: bytes, loaded: Loaded) -> No
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".entry-", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(FORMAT + key)
-            pickle.dump(loaded, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, entry)  # noqa: PTH105 - the atomic rename is the point
+            write(handle)
+        os.replace(temporary, directory / name)  # noqa: PTH105 - the atomic rename is the point
     finally:
         Path(temporary).unlink(missing_ok=True)

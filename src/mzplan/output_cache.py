@@ -309,20 +309,11 @@ def record(
 
 def write_entry(directory: Path, entry: Entry) -> None:
     """Keep ``entry``, atomically, in the private cache directory (nothing if it is not private)."""
-    import tempfile
+    from mzplan.cache import write_private
 
-    from mzplan.cache import is_private
-
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not is_private(directory):
-        return
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".output-", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(entry.encode())
-        os.replace(temporary, entry_path(directory, entry.key))  # noqa: PTH105 - atomic
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    write_private(
+        directory, entry_path(directory, entry.key).name, lambda f: f.write(entry.encode())
+    )
 
 
 def run(
