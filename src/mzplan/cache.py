@@ -33,6 +33,9 @@ from typing import TYPE_CHECKING, BinaryIO
 from mzplan import __version__
 from mzplan.datafiles import DataFiles, read_data_files
 
+# pickle and tempfile are imported where they are used: printing a kept output
+# (mzplan.output_cache) imports this module for cache_dir and is_private alone.
+
 if TYPE_CHECKING:
     from mzplan.repository import Loaded
 

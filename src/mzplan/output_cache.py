@@ -192,9 +192,9 @@ def terminal_state() -> list[tuple[bool, tuple[int, int] | None]]:
     return state
 
 
-def entry_path(directory: Path, key: str) -> Path:
-    """Return where the entry of the invocation with ``key`` is kept."""
-    return directory / f"output-{key}.bin"
+def entry_name(key: str) -> str:
+    """Return the file name of the entry of the invocation with ``key``."""
+    return f"output-{key}.bin"
 
 
 def read_entry(directory: Path, key: str) -> Entry | None:
@@ -204,7 +204,7 @@ def read_entry(directory: Path, key: str) -> Entry | None:
     if not is_private(directory):
         return None
     try:
-        content = entry_path(directory, key).read_bytes()
+        content = (directory / entry_name(key)).read_bytes()
     except OSError:
         return None
     entry = Entry.decode(content)
@@ -311,9 +311,7 @@ def write_entry(directory: Path, entry: Entry) -> None:
     """Keep ``entry``, atomically, in the private cache directory (nothing if it is not private)."""
     from mzplan.cache import write_private
 
-    write_private(
-        directory, entry_path(directory, entry.key).name, lambda f: f.write(entry.encode())
-    )
+    write_private(directory, entry_name(entry.key), lambda f: f.write(entry.encode()))
 
 
 def run(
@@ -335,7 +333,10 @@ def run(
     directory = cache_dir(environment)
     if directory is None or environment.get(DISABLE_VARIABLE) == OUTPUT_ONLY:
         return _exit_code(command_line, note_loads=False)
-    cwd = str(Path.cwd())
+    try:
+        cwd = str(Path.cwd())
+    except OSError:  # the working directory is gone: the command line says so
+        return _exit_code(command_line, note_loads=False)
     key = invocation(arguments, environment, cwd, terminal_state(), code_digest()).key()
     day = today()
     entry = read_entry(directory, key)

@@ -348,3 +348,17 @@ def test_with_the_cache_off_the_run_does_not_hash_its_data(value: str) -> None:
         ["status"], told.append, list, environment={**os.environ, "MZPLAN_NO_CACHE": value}
     )
     assert told == [False]
+
+
+def test_a_working_directory_that_is_gone_runs_the_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No traceback from the cache: the command line reports it as it would without one."""
+
+    def gone() -> Path:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(Path, "cwd", gone)
+    told: list[bool] = []
+    assert output_cache.run(["status"], told.append, list, environment=dict(os.environ)) == 0
+    assert told == [False]
