@@ -11,7 +11,9 @@ temporary folder (``bench/generate.py``, seeded), and the caches go to a tempora
 ``MZPLAN_CACHE_DIR``, so the repository and the user's cache are untouched. "cold" runs set
 ``MZPLAN_NO_CACHE=1``; "warm" runs read the parsed-data cache an earlier run wrote, with the
 output cache off (``MZPLAN_NO_CACHE=output``); "output kept" runs print the output an
-earlier run of the same command kept.
+earlier run of the same command kept. The "reference: least pure-Python import" rows run
+``bench/least_import.py`` on the same CSV: it only reads, orders and writes, and the run
+stops unless it wrote the very files ``mzplan import`` did.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ PYTHON = sys.executable
 _SCRIPT = Path(PYTHON).with_name("mzplan")
 MZPLAN = [str(_SCRIPT)] if _SCRIPT.exists() else [PYTHON, "-m", "mzplan"]
 FLOOR = [PYTHON, str(BENCH / "read_floor.py")]
+LEAST_IMPORT = [PYTHON, str(BENCH / "least_import.py")]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -235,6 +238,12 @@ def scale(folder: Path, cache: Path, *, quick: bool) -> None:
             size, f"{rows:,}", "import one CSV", seconds, f"{peak:.0f}",
             csv_floor.seconds, f"{ratio:.2f}", verdict(ratio, 3.0) if judged else "",
         )  # fmt: skip
+        least = least_import(combined, folder, target / "observations", repeat=repeat)
+        table.add(
+            size, f"{rows:,}", "reference: least pure-Python import", least.seconds,
+            f"{least.megabytes:.0f}", csv_floor.seconds, f"{least.seconds / csv_floor.seconds:.2f}",
+            "",
+        )  # fmt: skip
         table.add(
             size, f"{rows:,}", "read floor (yaml C loader + csv)", floor.seconds,
             f"{floor.megabytes:.0f}", "", "", "",
@@ -258,6 +267,22 @@ def scale(folder: Path, cache: Path, *, quick: bool) -> None:
     growth.print()
 
 
+def least_import(source: Path, folder: Path, written: Path, *, repeat: int) -> Run:
+    """Measure ``bench/least_import.py`` on ``source``: it must write what mzplan wrote.
+
+    ``written`` is the observations folder ``mzplan import`` wrote from the same file into
+    an empty store; the same bytes in every file show that the reference did the same work.
+    """
+    out = folder / "least-import"
+    shutil.rmtree(out, ignore_errors=True)
+    run = measure([*LEAST_IMPORT, str(source), str(out)], repeat=repeat)
+    ours = {path.name: path.read_bytes() for path in written.glob("*.csv")}
+    if {path.name: path.read_bytes() for path in out.glob("*.csv")} != ours:
+        raise SystemExit("bench/least_import.py wrote other files than mzplan import: fix it")
+    shutil.rmtree(out)
+    return run
+
+
 def import_million(folder: Path, cache: Path, rows: int) -> None:
     """Section 3: import a large CSV into the bundled catalog, against a csv-module read."""
     source = folder / "million.csv"
@@ -272,12 +297,20 @@ def import_million(folder: Path, cache: Path, rows: int) -> None:
         repeat=1,
         env=environment(cache, cached=False),
     )
-    ratio = run.seconds / floor.seconds
+    least = least_import(source, folder, target / "observations", repeat=3)
     table = Table(
         f"Import of a {rows:,}-row CSV (bundled catalog, one indicator, monthly)",
         ["what", "seconds", "peak MB", "× csv read", "goal"],
     )
     table.add("python + csv.reader", floor.seconds, f"{floor.megabytes:.0f}", "1.00", "")
+    table.add(
+        "reference: least pure-Python import",
+        least.seconds,
+        f"{least.megabytes:.0f}",
+        f"{least.seconds / floor.seconds:.2f}",
+        "",
+    )
+    ratio = run.seconds / floor.seconds
     table.add(
         "mzplan import", run.seconds, f"{run.megabytes:.0f}", f"{ratio:.2f}", verdict(ratio, 3.0)
     )

@@ -5,9 +5,9 @@ The stored files are written by ``mzplan import`` (UTF-8, comma, the columns of
 anything else is a located problem, not a guess. One file holds the rows of one
 indicator, sorted by (indicator, jurisdiction, period, source), so a diff shows
 exactly the values that changed and importing the same rows twice leaves the
-same bytes. :func:`render_observation_file` and :func:`render_columns` are the only writers
-of that layout; :func:`mzplan.writing.write_files_atomically` and :func:`lock_observations`
-put it on disk safely.
+same bytes. :func:`render_observation_file` and :func:`render_columns` (or its parts)
+are the only writers of that layout; :func:`mzplan.writing.write_files_atomically` and
+:func:`lock_observations` put it on disk safely.
 """
 
 from __future__ import annotations
@@ -250,10 +250,18 @@ def render_columns(columns: Sequence[Sequence[str]]) -> bytes:
     column per name of :data:`~mzplan.observations.OBSERVATION_COLUMNS`, all
     equally long. Made without the rows, for a file of millions of them.
     """
-    parts = [_HEADER]
+    return b"".join(render_column_parts(columns))
+
+
+def render_column_parts(columns: Sequence[Sequence[str]]) -> Iterator[bytes]:
+    """Yield the bytes of :func:`render_columns` a batch of lines at a time, the header first.
+
+    For a writer that need not hold a large file whole (see
+    :func:`mzplan.writing.write_files_atomically`).
+    """
+    yield _HEADER
     for start in range(0, len(columns[0]), _BATCH):
-        parts.append(_render_batch([column[start : start + _BATCH] for column in columns]))
-    return b"".join(parts)
+        yield _render_batch([column[start : start + _BATCH] for column in columns])
 
 
 def _render_batch(columns: Sequence[Sequence[str]]) -> bytes:

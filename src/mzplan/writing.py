@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import filecmp
 import os
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
-def write_files_atomically(contents: Mapping[Path, bytes]) -> None:
+def write_files_atomically(contents: Mapping[Path, bytes | Iterable[bytes]]) -> list[Path]:
     """Replace each file with its new content so that no reader ever sees half a file.
 
     Every content goes first to a temporary file in the target's folder and is
@@ -17,6 +18,10 @@ def write_files_atomically(contents: Mapping[Path, bytes]) -> None:
     (``os.replace``), and the folder synced where the platform allows. If
     anything fails, the temporary files are removed and the error is raised:
     each target holds either its old or its new content.
+
+    A content may come in parts (any iterable of ``bytes``), written one at a
+    time, so that a large file is never whole in memory. A target that already
+    holds exactly its new content is left as it is. Return the paths replaced.
     """
     staged: list[tuple[Path, Path]] = []
     try:
@@ -25,19 +30,36 @@ def write_files_atomically(contents: Mapping[Path, bytes]) -> None:
             descriptor, temporary = tempfile.mkstemp(
                 dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
             )
-            staged.append((Path(temporary), path))
+            staged_path = Path(temporary)
+            staged.append((staged_path, path))
             with os.fdopen(descriptor, "wb") as handle:
-                handle.write(content)
+                for part in [content] if isinstance(content, bytes) else content:
+                    handle.write(part)
                 handle.flush()
-                os.fsync(handle.fileno())
-            Path(temporary).chmod(_mode_for(path))
+                unchanged = _holds(path, staged_path)
+                if not unchanged:
+                    os.fsync(handle.fileno())
+            if unchanged:
+                staged.pop()
+                staged_path.unlink()
+                continue
+            staged_path.chmod(_mode_for(path))
         for staged_path, path in staged:
             os.replace(staged_path, path)  # noqa: PTH105 - the atomic rename is the point; name it
     finally:
         for staged_path, _ in staged:
             staged_path.unlink(missing_ok=True)
-    for directory in {path.parent for path in contents}:
+    for directory in {path.parent for _, path in staged}:
         _sync_directory(directory)
+    return [path for _, path in staged]
+
+
+def _holds(path: Path, staged: Path) -> bool:
+    """Whether ``path`` is a file with the same bytes as ``staged`` (compared a block at a time)."""
+    try:
+        return path.is_file() and filecmp.cmp(path, staged, shallow=False)
+    except OSError:
+        return False
 
 
 def _mode_for(path: Path) -> int:

@@ -12,6 +12,8 @@ from mzplan.cli.app import DataDirOption, command, print_data
 from mzplan.errors import ExitCode
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mzplan.importing import ImportOptions, SkippedRow
     from mzplan.merging import Merge
     from mzplan.problems import Problem
@@ -284,23 +286,25 @@ def _format(problem: Problem) -> str:
 
 def _write(merge: Merge, directory: Path) -> list[str]:
     from mzplan.errors import MzplanError
-    from mzplan.observation_store import observation_file_name, render_columns
+    from mzplan.observation_store import observation_file_name, render_column_parts
     from mzplan.writing import write_files_atomically
 
-    contents: dict[Path, bytes] = {}
-    for indicator in sorted(merge.touched):
-        path = directory / observation_file_name(indicator)
-        content = render_columns(merge.columns(indicator))
-        if not path.is_file() or path.read_bytes() != content:
-            contents[path] = content
+    def parts(indicator: str) -> Iterator[bytes]:
+        # Rendered only as it is written: one file's batch of lines in memory at a time.
+        yield from render_column_parts(merge.columns(indicator))
+
+    contents = {
+        directory / observation_file_name(indicator): parts(indicator)
+        for indicator in sorted(merge.touched)
+    }
     try:
-        write_files_atomically(contents)
+        written = write_files_atomically(contents)
     except OSError as error:
         raise MzplanError(
             f"could not write the observations: {error}",
             hint="each file holds either its old or its new rows; run the import again",
         ) from None
-    return [str(path) for path in contents]
+    return [str(path) for path in written]
 
 
 def _summarise(

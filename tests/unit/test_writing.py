@@ -1,0 +1,55 @@
+"""Atomic replacement of files: contents in parts, unchanged files left alone, nothing half-written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mzplan.writing import write_files_atomically
+
+
+def test_a_content_in_parts_is_written_whole(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "a.csv"
+    written = write_files_atomically({target: iter([b"head\n", b"1\n", b"", b"2\n"])})
+    assert written == [target]
+    assert target.read_bytes() == b"head\n1\n2\n"
+    assert not list(target.parent.glob(".*.tmp"))
+
+
+def test_a_file_holding_its_new_content_is_left_as_it_is(tmp_path: Path) -> None:
+    same, other = tmp_path / "same.csv", tmp_path / "other.csv"
+    same.write_bytes(b"x\n")
+    other.write_bytes(b"x\n")
+    before = same.stat()
+    written = write_files_atomically({same: [b"x", b"\n"], other: b"y\n"})
+    assert written == [other]
+    after = same.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert other.read_bytes() == b"y\n"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_longer_or_shorter_content_replaces_the_file(tmp_path: Path) -> None:
+    target = tmp_path / "a.csv"
+    for content in (b"x\n", b"x\ny\n", b"x"):
+        target.write_bytes(b"x\n")
+        assert write_files_atomically({target: content}) == ([] if content == b"x\n" else [target])
+        assert target.read_bytes() == content
+
+
+def test_a_failure_while_rendering_leaves_every_file_as_it_was(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_bytes(b"old first\n")
+    second.write_bytes(b"old second\n")
+
+    def failing() -> Iterator[bytes]:
+        yield b"new second, half"
+        raise RuntimeError("rendering failed")
+
+    with pytest.raises(RuntimeError, match="rendering failed"):
+        write_files_atomically({first: b"new first\n", second: failing()})
+    assert first.read_bytes() == b"old first\n"
+    assert second.read_bytes() == b"old second\n"
+    assert not list(tmp_path.glob(".*.tmp"))
