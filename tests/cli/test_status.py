@@ -183,3 +183,19 @@ def test_the_summary_counts_in_words(
     result = runner.invoke(app, ["status", "--data-dir", str(demo), *args])
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1].startswith(summary)
+
+
+@pytest.mark.parametrize("arguments", [["status"], ["validate"], ["import", "-"]])
+def test_a_working_directory_that_is_gone_is_a_usage_error(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, arguments: list[str]
+) -> None:
+    def gone() -> Path:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(Path, "cwd", gone)
+    result = runner.invoke(app, arguments, input="")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "mzplan: error: the working directory no longer exists "
+        "(cd to a folder that exists and run the command again)\n"
+    )

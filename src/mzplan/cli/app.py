@@ -221,6 +221,19 @@ def _main(
     State.debug = debug or bool(os.environ.get("MZPLAN_DEBUG"))
 
 
+def working_directory() -> Path:
+    """Return the working directory; a usage error if it has been removed meanwhile."""
+    try:
+        return Path.cwd()
+    except FileNotFoundError:
+        from mzplan.errors import UsageError
+
+        raise UsageError(
+            "the working directory no longer exists",
+            hint="cd to a folder that exists and run the command again",
+        ) from None
+
+
 def load(data_dir: Path | None) -> Loaded:
     """Load the data repository ``--data-dir`` names (or the default one), from the cache if valid.
 
@@ -232,7 +245,7 @@ def load(data_dir: Path | None) -> Loaded:
     from mzplan.datadir import locate_data_dir
     from mzplan.datafiles import read_data_files
 
-    directory = locate_data_dir(data_dir, os.environ, Path.cwd())
+    directory = locate_data_dir(data_dir, os.environ, working_directory())
     if not directory.is_dir():
         from mzplan.errors import UsageError
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 
-from mzplan.cli.app import DataDirOption, command, print_data
+from mzplan.cli.app import DataDirOption, command, print_data, working_directory
 from mzplan.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def import_(
         delimiter=_delimiter(delimiter),
         sheet=sheet,
     )
-    directory = locate_data_dir(data_dir, os.environ, Path.cwd())
+    directory = locate_data_dir(data_dir, os.environ, working_directory())
     if not directory.is_dir():
         raise UsageError(f"data directory {str(directory)!r} does not exist")
     for name in files:
