@@ -1,4 +1,4 @@
-"""Atomic replacement of files: contents in parts, unchanged files left alone, nothing half-written."""
+"""Atomic replacement of files: contents in parts, unchanged files left as they are."""
 
 from __future__ import annotations
 
