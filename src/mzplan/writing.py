@@ -40,8 +40,8 @@ def write_files_atomically(contents: Mapping[Path, bytes | Iterable[bytes]]) -> 
                 if not unchanged:
                     os.fsync(handle.fileno())
             if unchanged:
-                staged.pop()
                 staged_path.unlink()
+                staged.pop()
                 continue
             staged_path.chmod(_mode_for(path))
         for staged_path, path in staged:
