@@ -13,7 +13,9 @@ temporary folder (``bench/generate.py``, seeded), and the caches go to a tempora
 output cache off (``MZPLAN_NO_CACHE=output``); "output kept" runs print the output an
 earlier run of the same command kept. The "reference: least pure-Python import" rows run
 ``bench/least_import.py`` on the same CSV: it only reads, orders and writes, and the run
-stops unless it wrote the very files ``mzplan import`` did.
+stops unless it wrote the very files ``mzplan import`` did. The import is measured as
+installed: in bulk (pyarrow) if the ``fast`` extra is, as the test set-up installs it; the
+first line says which.
 """
 
 from __future__ import annotations
@@ -336,6 +338,16 @@ def import_million(folder: Path, cache: Path, rows: int) -> None:
     table.print()
 
 
+def bulk_import() -> str:
+    """Say whether ``mzplan import`` can import in bulk here (pyarrow, the ``fast`` extra)."""
+    import importlib.metadata
+
+    try:
+        return f"pyarrow {importlib.metadata.version('pyarrow')} (bulk import)"
+    except importlib.metadata.PackageNotFoundError:
+        return "no pyarrow (no bulk import: pip install '.[fast]')"
+
+
 def main() -> None:
     """Parse the options and run the sections."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -349,7 +361,7 @@ def main() -> None:
     sections = arguments.only or ["startup", "scale", "import"]
     rows = arguments.rows or (200_000 if arguments.quick else 1_000_000)
     started = time.perf_counter()
-    print(f"mzplan benchmark: {sys.version.split()[0]} on {os.cpu_count()} CPUs")
+    print(f"mzplan benchmark: {sys.version.split()[0]} on {os.cpu_count()} CPUs, {bulk_import()}")
     with tempfile.TemporaryDirectory(prefix="mzplan-bench-") as name:
         folder = Path(name)
         cache = folder / "cache"

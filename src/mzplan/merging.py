@@ -533,6 +533,23 @@ class Merge:
         return errors, row_warnings + group_warnings
 
 
+def period_is_quiet(
+    indicator: str,
+    unit: str,
+    jurisdiction: str,
+    period: str,
+    repository: Repository,
+    last_year: int | None,
+) -> bool:
+    """Whether no row of an indicator in a period, in its unit, has a problem of its own.
+
+    ``jurisdiction`` is any known one: what :func:`check_one` says of a period does
+    not depend on the (known) jurisdiction.
+    """
+    probe = Observation(indicator, jurisdiction, period, 0.0, unit, "")
+    return not check_one(probe, repository, last_year, placement=False)
+
+
 class _FileCheck:
     """The checks of :meth:`Merge.check` on one indicator's merged file."""
 
@@ -564,9 +581,9 @@ class _FileCheck:
             return False
         quiet = self.quiet_periods.get(period)
         if quiet is None:
-            # What check_one says of a period does not depend on the (known) jurisdiction.
-            probe = Observation(self.indicator, jurisdiction, period, 0.0, self.unit, "")
-            quiet = not check_one(probe, self.repository, self.last_year, placement=False)
+            quiet = period_is_quiet(
+                self.indicator, self.unit, jurisdiction, period, self.repository, self.last_year
+            )
             self.quiet_periods[period] = quiet
         return quiet
 

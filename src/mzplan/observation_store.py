@@ -231,7 +231,7 @@ def render_rows(rows: Iterable[Sequence[str]]) -> bytes:
     """
     # Rendered in batches, each encoded at once: a whole file as one str would take up to
     # four bytes a character on top of the bytes.
-    parts = [_HEADER]
+    parts = [HEADER]
     rows = iter(rows)
     while batch := list(itertools.islice(rows, _BATCH)):
         if set(map(len, batch)) == {len(OBSERVATION_COLUMNS)}:
@@ -259,7 +259,7 @@ def render_column_parts(columns: Sequence[Sequence[str]]) -> Iterator[bytes]:
     For a writer that need not hold a large file whole (see
     :func:`mzplan.writing.write_files_atomically`).
     """
-    yield _HEADER
+    yield HEADER
     for start in range(0, len(columns[0]), _BATCH):
         yield _render_batch([column[start : start + _BATCH] for column in columns])
 
@@ -277,7 +277,7 @@ def _render_batch(columns: Sequence[Sequence[str]]) -> bytes:
     for name, cells in zip(OBSERVATION_COLUMNS, columns, strict=True):
         separator = "\n" if name == OBSERVATION_COLUMNS[-1] else ","
         if cells[0] == cells[-1] and cells.count(cells[0]) == size:
-            text = _csv_cell(cells[0]) + separator
+            text = csv_cell(cells[0]) + separator
             if layout and layout[-1].pieces is None:
                 layout[-1].suffix += text
             else:
@@ -317,7 +317,7 @@ class _Segment:
         if self.cells is None:
             return itertools.repeat((self.prefix + self.suffix).encode(), size)
         memo = {
-            cell: (self.prefix + _csv_cell(cell) + self.suffix).encode() for cell in set(self.cells)
+            cell: (self.prefix + csv_cell(cell) + self.suffix).encode() for cell in set(self.cells)
         }
         return list(map(memo.__getitem__, self.cells))
 
@@ -327,10 +327,10 @@ def _encoded(cells: Sequence[str]) -> list[bytes]:
     text = "\n".join(cells)
     if text.count("\n") == len(cells) - 1 and not _QUOTED.search(text):
         return text.encode().split(b"\n")
-    return [_csv_cell(cell).encode() for cell in cells]
+    return [csv_cell(cell).encode() for cell in cells]
 
 
-def _csv_cell(cell: str) -> str:
+def csv_cell(cell: str) -> str:
     """Return a cell as :mod:`csv` writes it in a row of several cells: quoted where needed."""
     if "\n" not in cell and not _QUOTED.search(cell):
         # Written as it is (see _QUOTED): a csv writer per distinct cell was a quarter of rendering.
@@ -340,7 +340,7 @@ def _csv_cell(cell: str) -> str:
     return buffer.getvalue()[:-2]
 
 
-_HEADER = (",".join(OBSERVATION_COLUMNS) + "\n").encode("utf-8")
+HEADER = (",".join(OBSERVATION_COLUMNS) + "\n").encode("utf-8")
 _BATCH = 1 << 16
 """Rows rendered (and encoded) at a time by :func:`render_rows` and :func:`render_columns`."""
 _SAMPLE = 1 << 10

@@ -86,7 +86,7 @@ def import_stream(
             for row in table.rows:
                 _merge_items(read_row(row, layout, name, names, options), merge, report)
             return
-        _FastReader(layout, fields, notes, name, names, options).read(
+        FastReader(layout, fields, notes, name, names, options).read(
             reader, table.encoding, merge, report
         )
     except InputError as error:
@@ -149,8 +149,12 @@ def line_numbers(records: Sequence[Sequence[str]], previous: int) -> tuple[list[
     return starts, line
 
 
-class _FastReader:
-    """The long layout read a chunk of records at a time, column by column, through memos."""
+class FastReader:
+    """The long layout read a chunk of records at a time, column by column, through memos.
+
+    Its ``resolve_*`` methods are the rules for one cell of each field, as the
+    row-by-row reading applies them; :mod:`mzplan.bulk_import` applies them too.
+    """
 
     def __init__(
         self,
@@ -180,7 +184,8 @@ class _FastReader:
     def _cell(self, field: str, raw: str) -> str:
         return raw.strip() or self.options.defaults.get(field, "")
 
-    def _indicator(self, raw: str) -> tuple[str, str] | None:
+    def resolve_indicator(self, raw: str) -> tuple[str, str] | None:
+        """Return the (id, unit) of the indicator a cell names, or None if it names none."""
         text = self._cell("indicator", raw)
         found = self.names.find("indicator", text) if text else None
         indicator = self.names.repository.indicator_by_id.get(found or "")
@@ -188,25 +193,31 @@ class _FastReader:
             None if found in {None, IGNORE} or indicator is None else (indicator.id, indicator.unit)
         )
 
-    def _jurisdiction(self, raw: str) -> str | None:
+    def resolve_jurisdiction(self, raw: str) -> str | None:
+        """Return the id of the jurisdiction a cell names, or None (unknown, or left out)."""
         text = self._cell("jurisdiction", raw)
         found = self.names.find("jurisdiction", text) if text else None
         return None if found == IGNORE else found
 
-    def _period(self, raw: str) -> str | None:
+    def resolve_period(self, raw: str) -> str | None:
+        """Return the period a cell means, or None."""
         return parse_period(self._cell("period", raw))
 
-    def _source(self, raw: str) -> str | None:
+    def resolve_source(self, raw: str) -> str | None:
+        """Return a cell's source, or None if it is empty and no --set gives one."""
         return self._cell("source", raw) or None
 
-    def _unit(self, raw: str) -> str:
+    def resolve_unit(self, raw: str) -> str:
+        """Return a cell's unit (empty: the indicator's)."""
         return self._cell("unit", raw)
 
-    def _preferred(self, raw: str) -> bool | None:
+    def resolve_preferred(self, raw: str) -> bool | None:
+        """Return whether a cell marks the row preferred, or None if it is not a yes or no."""
         text = normalise(self._cell("preferred", raw))
         return text in TRUE_WORDS if text in TRUE_WORDS | FALSE_WORDS else None
 
-    def _value(self, raw: str) -> str | None:
+    def resolve_value(self, raw: str) -> str | None:
+        """Return a value cell as stored (format_number), or None if it is not a plain number."""
         if plain_integers((raw,)):
             return raw
         try:
@@ -215,7 +226,8 @@ class _FastReader:
             return None
         return None if number.unit is not None else format_number(number.value)
 
-    def _note(self, raw: str) -> str:
+    def resolve_note(self, raw: str) -> str:
+        """Return a note cell as stored."""
         assert self.note is not None
         text = raw.strip()
         if not text:
@@ -303,27 +315,31 @@ class _FastReader:
                 for cells, fits in zip(records, whole, strict=True)
             ]
             columns = list(zip(*padded, strict=False))
-        indicators, good = self._column(columns, "indicator", self.indicators, self._indicator)
-        jurisdictions, good_jurisdictions = self._column(
-            columns, "jurisdiction", self.jurisdictions, self._jurisdiction
+        indicators, good = self._column(
+            columns, "indicator", self.indicators, self.resolve_indicator
         )
-        periods, good_periods = self._column(columns, "period", self.periods, self._period)
-        sources, good_sources = self._column(columns, "source", self.sources, self._source)
-        units, _ = self._column(columns, "unit", self.units, self._unit)
+        jurisdictions, good_jurisdictions = self._column(
+            columns, "jurisdiction", self.jurisdictions, self.resolve_jurisdiction
+        )
+        periods, good_periods = self._column(columns, "period", self.periods, self.resolve_period)
+        sources, good_sources = self._column(columns, "source", self.sources, self.resolve_source)
+        units, _ = self._column(columns, "unit", self.units, self.resolve_unit)
         preferred, good_preferred = self._column(
-            columns, "preferred", self.preferred, self._preferred
+            columns, "preferred", self.preferred, self.resolve_preferred
         )
         if self.note is None:
             notes = [self.default_note] * len(records)
         else:
-            notes, _ = self._column(columns, "note", self.note_texts, self._note, limit=_MEMO_LIMIT)
+            notes, _ = self._column(
+                columns, "note", self.note_texts, self.resolve_note, limit=_MEMO_LIMIT
+            )
         value_cells = columns[self.index["value"]]
         values: list[str | None]
         if plain_integers(value_cells):
             values, good_values = list(value_cells), True
         else:
             values, good_values = self._column(
-                columns, "value", self.values, self._value, limit=_MEMO_LIMIT
+                columns, "value", self.values, self.resolve_value, limit=_MEMO_LIMIT
             )
         tags: list[tuple[str, str] | None] = indicators
         if not (

@@ -12,10 +12,11 @@ from mzplan.cli.app import DataDirOption, command, print_data, working_directory
 from mzplan.errors import ExitCode
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
+    from mzplan.bulk_import import BulkImport
     from mzplan.importing import ImportOptions, SkippedRow
-    from mzplan.merging import Merge
+    from mzplan.merging import Change, Merge
     from mzplan.problems import Problem
     from mzplan.repository import Repository
 
@@ -103,7 +104,8 @@ def import_(
     as 1,234, 17.8万 or 60% are read as numbers. Any bad row: nothing is
     written, every bad row is listed as file:line: column: message, exit 1.
     Also reads .xlsx workbooks (the first worksheet, or --sheet NAME; the line
-    is then the sheet's row), with pip install 'mzplan[xlsx]'.
+    is then the sheet's row), with pip install 'mzplan[xlsx]'. With pip install
+    'mzplan[fast]', a large clean CSV file is imported in bulk, several times faster.
 
     Example: mzplan import 2023.csv --map 指标名称=indicator --set source='2023年统计公报'
     """
@@ -113,7 +115,6 @@ def import_(
     from mzplan.errors import DataError, MzplanError, UsageError
     from mzplan.importing import FIELDS, IGNORE, ImportOptions, normalise
     from mzplan.loading import OBSERVATIONS_DIR, load_repository
-    from mzplan.merging import Merge
     from mzplan.observation_store import lock_observations
 
     options = ImportOptions(
@@ -144,32 +145,16 @@ def import_(
             if not loaded.report.valid:
                 raise DataError(loaded.report)
             repository = loaded.repository
-            problems: list[Problem] = []
-            skipped: list[SkippedRow] = []
-            merge = Merge(
-                repository.observations, on_conflict=on_conflict.value, keep_changes=dry_run
-            )
-            _collect(files, repository, options, merge, problems, skipped)
-            merge.finish()
-            problems.extend(merge.problems)
-            if not problems and merge.touched:
-                # The stored data was valid, so every error now comes from the import.
-                errors, warnings = merge.check(repository)
-                problems.extend(errors)
-                for warning in warnings[:MAX_WARNINGS]:
-                    typer.echo(f"warning: {_format(warning)}", err=True)
-                if len(warnings) > MAX_WARNINGS:
-                    more = len(warnings) - MAX_WARNINGS
-                    typer.echo(f"warning: … and {more} more; see 'mzplan validate'", err=True)
-            if problems:
-                for problem in sorted(problems, key=lambda p: (p.file, p.line, p.field)):
-                    typer.echo(_format(problem), err=True)
-                typer.echo(
-                    f"mzplan: error: {len(problems)} problem(s) in the input; nothing written",
-                    err=True,
-                )
-                raise typer.Exit(ExitCode.DATA)
-            written = [] if dry_run else _write(merge, observations_dir)
+            bulk = None if dry_run else _bulk_import(files, repository, options)
+            if bulk is None:
+                merge, skipped = _import_rows(files, repository, options, on_conflict, dry_run)
+                written = [] if dry_run else _write(merge.touched, _merged_parts(merge), directory)
+                counts = {str(kind): count for kind, count in merge.counts.items()}
+                changes = merge.changes or []
+            else:
+                written = _write(bulk.files, bulk.parts, directory)
+                counts = {"added": bulk.added, "changed": 0, "unchanged": 0, "kept": 0}
+                changes, skipped = [], []
     except filelock.Timeout as error:
         raise MzplanError(
             "another import holds the lock on the observations",
@@ -178,7 +163,75 @@ def import_(
     if skipped:
         names = sorted({s.name for s in skipped})
         typer.echo(f"left out {len(skipped)} row(s) by --alias: {', '.join(names)}", err=True)
-    _summarise(merge, files, written, len(skipped), dry_run=dry_run, as_json=output_format.value)
+    _summarise(
+        counts, changes, files, written, len(skipped), dry_run=dry_run, as_json=output_format.value
+    )
+
+
+def _bulk_import(
+    files: list[str], repository: Repository, options: ImportOptions
+) -> BulkImport | None:
+    """Plan the import of the files in bulk (with pyarrow) if they are fit for it; else None."""
+    import importlib.util
+
+    if "-" in files or importlib.util.find_spec("pyarrow") is None:
+        return None
+    import pyarrow
+
+    from mzplan.bulk_import import plan_bulk_import
+
+    # Measured: Arrow's default allocator (mimalloc) hands freed pages back to the system
+    # at once and takes them again for the next batch, a quarter of the import's time;
+    # jemalloc does not, and leaves the least memory held (glibc's malloc holds the most).
+    try:
+        pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
+    except NotImplementedError:  # a pyarrow built without it
+        pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+
+    def sources() -> Iterator[tuple[str, bytes]]:
+        # Read as the import asks for them: no file is kept once it has been read.
+        for name in files:
+            yield name, Path(name).read_bytes()
+
+    try:
+        return plan_bulk_import(sources(), repository, options)
+    except OSError:
+        return None  # the usual import says what is wrong
+
+
+def _import_rows(
+    files: list[str],
+    repository: Repository,
+    options: ImportOptions,
+    on_conflict: ConflictOption,
+    dry_run: bool,
+) -> tuple[Merge, list[SkippedRow]]:
+    """Merge the files' rows into the stored ones; exit 1 listing every problem, if any."""
+    from mzplan.merging import Merge
+
+    problems: list[Problem] = []
+    skipped: list[SkippedRow] = []
+    merge = Merge(repository.observations, on_conflict=on_conflict.value, keep_changes=dry_run)
+    _collect(files, repository, options, merge, problems, skipped)
+    merge.finish()
+    problems.extend(merge.problems)
+    if not problems and merge.touched:
+        # The stored data was valid, so every error now comes from the import.
+        errors, warnings = merge.check(repository)
+        problems.extend(errors)
+        for warning in warnings[:MAX_WARNINGS]:
+            typer.echo(f"warning: {_format(warning)}", err=True)
+        if len(warnings) > MAX_WARNINGS:
+            more = len(warnings) - MAX_WARNINGS
+            typer.echo(f"warning: … and {more} more; see 'mzplan validate'", err=True)
+    if problems:
+        for problem in sorted(problems, key=lambda p: (p.file, p.line, p.field)):
+            typer.echo(_format(problem), err=True)
+        typer.echo(
+            f"mzplan: error: {len(problems)} problem(s) in the input; nothing written", err=True
+        )
+        raise typer.Exit(ExitCode.DATA)
+    return merge, skipped
 
 
 def _pairs(
@@ -284,18 +337,30 @@ def _format(problem: Problem) -> str:
     return f"{place}:{field} {problem.message}{hint}"
 
 
-def _write(merge: Merge, directory: Path) -> list[str]:
-    from mzplan.errors import MzplanError
-    from mzplan.observation_store import observation_file_name, render_column_parts
-    from mzplan.writing import write_files_atomically
+def _merged_parts(merge: Merge) -> Callable[[str], Iterator[bytes]]:
+    """Return what renders a merged indicator's file, a batch of lines at a time."""
+    from mzplan.observation_store import render_column_parts
 
     def parts(indicator: str) -> Iterator[bytes]:
         # Rendered only as it is written: one file's batch of lines in memory at a time.
         yield from render_column_parts(merge.columns(indicator))
 
+    return parts
+
+
+def _write(
+    indicators: Iterable[str], parts: Callable[[str], Iterator[bytes]], data_dir: Path
+) -> list[str]:
+    """Write the files of the indicators, all or nothing; return those replaced."""
+    from mzplan.errors import MzplanError
+    from mzplan.loading import OBSERVATIONS_DIR
+    from mzplan.observation_store import observation_file_name
+    from mzplan.writing import write_files_atomically
+
+    directory = data_dir / OBSERVATIONS_DIR
     contents = {
         directory / observation_file_name(indicator): parts(indicator)
-        for indicator in sorted(merge.touched)
+        for indicator in sorted(indicators)
     }
     try:
         written = write_files_atomically(contents)
@@ -308,7 +373,8 @@ def _write(merge: Merge, directory: Path) -> list[str]:
 
 
 def _summarise(
-    plan: Merge,
+    counts: Mapping[str, int],
+    changes: Sequence[Change],
     files: list[str],
     written: list[str],
     skipped: int,
@@ -320,8 +386,7 @@ def _summarise(
 
     from mzplan.numbers import format_number
 
-    counts: dict[str, int] = {kind: plan.count(kind) for kind in plan.counts}
-    shown = [c for c in plan.changes or () if c.kind in {"added", "changed"}] if dry_run else []
+    shown = [c for c in changes if c.kind in {"added", "changed"}] if dry_run else []
     if as_json == "json":
         summary: dict[str, object] = {
             "files": files,
