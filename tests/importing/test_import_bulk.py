@@ -290,6 +290,7 @@ def test_the_cli_writes_in_bulk_what_it_writes_without(
         return plan
 
     monkeypatch.setattr(mzplan.bulk_import, "plan_bulk_import", recorded)
+    monkeypatch.setattr(mzplan.cli.observations, "BULK_MIN_BYTES", 0)
     bulk = runner.invoke(app, ["import", str(source), "--data-dir", str(data_dir)])
     assert bulk.exit_code == 0, bulk.output
     assert len(taken) == 1 and taken[0] is not None
@@ -305,10 +306,29 @@ def test_the_cli_writes_in_bulk_what_it_writes_without(
         assert ours == (other / "observations" / name).read_bytes()
 
 
+def test_a_small_file_is_imported_the_usual_way(
+    runner: CliRunner, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mzplan.bulk_import
+    import mzplan.cli.observations
+
+    calls: list[object] = []
+    monkeypatch.setattr(mzplan.bulk_import, "plan_bulk_import", calls.append)
+    source = tmp_path / "in.csv"
+    source.write_text(HEADER + "elderly_care_beds,shanghai,2021,1,张,s\n", encoding="utf-8")
+    assert source.stat().st_size < mzplan.cli.observations.BULK_MIN_BYTES
+    result = runner.invoke(app, ["import", str(source), "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    assert calls == []
+
+
 def test_without_pyarrow_the_cli_imports_the_usual_way(
     runner: CliRunner, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import importlib.util
+
+    import mzplan.bulk_import
+    import mzplan.cli.observations
 
     real = importlib.util.find_spec
 
@@ -316,11 +336,15 @@ def test_without_pyarrow_the_cli_imports_the_usual_way(
         return None if name == "pyarrow" else real(name, *arguments)  # type: ignore[arg-type]
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    monkeypatch.setattr(mzplan.cli.observations, "BULK_MIN_BYTES", 0)
+    calls: list[object] = []
+    monkeypatch.setattr(mzplan.bulk_import, "plan_bulk_import", calls.append)
     source = tmp_path / "in.csv"
     source.write_text(HEADER + "elderly_care_beds,shanghai,2021,1,张,s\n", encoding="utf-8")
     result = runner.invoke(app, ["import", str(source), "--data-dir", str(data_dir)])
     assert result.exit_code == 0, result.output
     assert "1 added" in result.output
+    assert calls == []
 
 
 def test_an_unfit_file_gets_the_usual_import_s_exact_messages(
