@@ -335,7 +335,6 @@ def _merge(rows: _Collected, repository: Repository) -> BulkImport:
     """Merge the imported rows into the stored rows of their indicators, or decline."""
     ranked = {field: codes.ranks() for field, codes in rows.texts.items()}
     added = rows.added
-    size = added + len(rows.stored_odd)
     # One integer per key (indicator, jurisdiction, period, source): integers sort fast.
     group = pa.scalar(0, pa.int64())
     scale = 1
@@ -379,7 +378,7 @@ def _merge(rows: _Collected, repository: Repository) -> BulkImport:
     for position, indicator in enumerate(indicators):
         files[indicator] = range(start, start + size_of[position])
         start += size_of[position]
-    assert start == size
+    assert start == len(values)
     return BulkImport(added, files, fields, values)
 
 
