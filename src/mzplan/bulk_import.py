@@ -47,6 +47,8 @@ _PLAIN_INTEGER = r"^(?:0|[1-9][0-9]{0,14})$"
 """What :func:`mzplan.streaming.plain_integers` takes as written: stored as it is."""
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 """A line end as the csv module reads one (in a file without quotes)."""
+_BLANK = re.compile(rb"\s*")
+"""Nothing but blank lines (what :meth:`bytes.strip` removes); matched in place, not copied."""
 _LARGEST_CODE = 1 << 62
 """Keys are coded as integers below this, or the files are declined."""
 
@@ -218,8 +220,8 @@ def _read(
     # Quotes and NULs the csv module reads its own way; Arrow is not asked to agree.
     if b'"' in data or b"\0" in data:
         raise _UnfitError
-    after_header = _LINE_END.split(data, maxsplit=1)[1:]
-    if not after_header or not after_header[0].strip():
+    header_end = _LINE_END.search(data)
+    if header_end is None or _BLANK.fullmatch(data, header_end.end()):
         return  # the header alone: no record to read
     if not data.endswith((b"\n", b"\r")):
         data += b"\n"  # Arrow cannot read a lone record without a line end after the header
