@@ -15,7 +15,8 @@ earlier run of the same command kept. The "reference: least pure-Python import" 
 ``bench/least_import.py`` on the same CSV: it only reads, orders and writes, and the run
 stops unless it wrote the very files ``mzplan import`` did. The import is measured as
 installed: in bulk (pyarrow) if the ``fast`` extra is, as the test set-up installs it; the
-first line says which.
+first line says which. Commands run with Python's bytecode cache on (``PYTHONDONTWRITEBYTECODE``
+is dropped from their environment), as an installed mzplan's bytecode is compiled at install.
 """
 
 from __future__ import annotations
@@ -361,6 +362,10 @@ def main() -> None:
     sections = arguments.only or ["startup", "scale", "import"]
     rows = arguments.rows or (200_000 if arguments.quick else 1_000_000)
     started = time.perf_counter()
+    # Measure mzplan as installed: pip compiles an installed package's bytecode, so no real
+    # run compiles mzplan's modules. An editable install where this variable is set would
+    # compile them on every run (25 ms of a city-scale import on the machine of issue 6).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     print(f"mzplan benchmark: {sys.version.split()[0]} on {os.cpu_count()} CPUs, {bulk_import()}")
     with tempfile.TemporaryDirectory(prefix="mzplan-bench-") as name:
         folder = Path(name)
