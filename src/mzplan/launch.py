@@ -71,13 +71,14 @@ def leave(code: int) -> NoReturn:
 
     atexit._run_exitfuncs()
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None when the process was started without one
+            sys.stdout.flush()
     except BrokenPipeError:  # its reader has gone (| head): as the commands do
         discard_stdout()
         code = code or 1
     except (OSError, ValueError):
         code = code or 120  # as Python exits when it cannot flush stdout
-    with contextlib.suppress(OSError, ValueError):  # nowhere left to say anything
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # nowhere left to say it
         sys.stderr.flush()
     os._exit(code)
 

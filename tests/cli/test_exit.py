@@ -45,6 +45,36 @@ def test_leave_runs_the_exit_handlers_and_flushes_before_it_ends() -> None:
     )
 
 
+def test_leave_without_a_stdout() -> None:
+    result = _python("import sys\nfrom mzplan.launch import leave\nsys.stdout = None\nleave(0)")
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_leave_when_the_reader_of_stdout_has_gone() -> None:
+    """Exit 1 quietly, as the commands do on a broken pipe (``mzplan status | head -1``)."""
+    code = (
+        "import sys\nfrom mzplan.launch import leave\n"
+        "sys.stdin.read()\n"  # until the reader has gone
+        "sys.stdout.write('still buffered')\n"
+        "leave(0)\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.close()
+    process.stdin.close()
+    error = process.stderr.read()
+    process.stderr.close()
+    assert (process.wait(), error) == (1, b"")
+
+
 def test_a_message_to_exit_with_is_printed_by_python() -> None:
     result = _python(
         "import sys\n"
