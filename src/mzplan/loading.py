@@ -162,7 +162,7 @@ def validate_file(
     each placed on its line. ``name`` is used only in messages.
     """
     try:
-        text = content.decode("utf-8-sig")
+        content.decode("utf-8-sig")  # libyaml would take UTF-16 too, and not say which byte
     except UnicodeDecodeError as error:
         return None, [
             Problem(
@@ -173,7 +173,8 @@ def validate_file(
             )
         ]
     try:
-        document = parse_yaml(text, name)
+        # The bytes, not the text: the document keeps its source, and these are read anyway.
+        document = parse_yaml(content, name)
     except YamlError as error:
         return None, [error.problem]
     data = document.data if document.data is not None else {}

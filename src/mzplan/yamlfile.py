@@ -5,14 +5,15 @@ and ``on`` become booleans, ``010`` an octal 8, ``1_000`` the number 1000 and
 ``2021-07-13`` a date, and a duplicate key silently replaces the first. This
 loader resolves plain scalars by the YAML 1.2 core schema instead (only
 ``true``/``false`` are booleans, only plain decimals are numbers, dates stay
-text), rejects duplicate keys, merge keys and non-standard tags, and records
-the line and column of every key and value so that a later validation error
-can point at its source line.
+text), rejects duplicate keys, merge keys and non-standard tags, and finds
+the line and column of every key and value, when a later validation error
+needs to point at its source line.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import IO, Any, ClassVar
 
@@ -70,12 +71,64 @@ _SCALAR_TAGS = {
 
 @dataclasses.dataclass(frozen=True)
 class YamlDocument:
-    """A parsed YAML file: its data and where each value and key stands (1-based)."""
+    """A parsed YAML file: its data, and where each value and key stands (1-based).
+
+    The positions are found only when asked for (a problem to place): the source
+    is composed again then. Recording them all as the file was read took a fifth
+    of the reading, and most of its memory (70 MB for the 3.7 MB of target files of
+    a city with 232 places), for files that nearly always hold no problem.
+    """
 
     name: str
     data: Any
-    values: Positions
-    keys: Positions
+    source: str | bytes = dataclasses.field(repr=False)
+    """The YAML text, as it was parsed."""
+
+    @property
+    def values(self) -> Positions:
+        """Where each value stands, by its path: ``("targets", 0, "target", "value")``."""
+        return self._positions[0]
+
+    @property
+    def keys(self) -> Positions:
+        """Where each mapping key stands, by the path of its value."""
+        return self._positions[1]
+
+    @functools.cached_property
+    def _positions(self) -> tuple[Positions, Positions]:
+        loader = _CoreSchemaLoader(self.source)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        values: dict[Path, tuple[int, int]] = {}
+        keys: dict[Path, tuple[int, int]] = {}
+        if node is not None:
+            _locate(node, (), values, keys)
+        return values, keys
+
+
+def _locate(
+    node: yaml.Node,
+    path: Path,
+    values: dict[Path, tuple[int, int]],
+    keys: dict[Path, tuple[int, int]],
+) -> None:
+    """Record where ``node`` and everything under it stand, by path.
+
+    Only for a document that parsed: each key is then text, its scalar's own value.
+    """
+    values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            keys[(*path, key_node.value)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+            _locate(value_node, (*path, key_node.value), values, keys)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _locate(item, (*path, index), values, keys)
 
 
 class YamlError(Exception):
@@ -86,12 +139,13 @@ class YamlError(Exception):
         self.problem = problem
 
 
-def parse_yaml(stream: IO[str] | IO[bytes] | str, name: str) -> YamlDocument:
+def parse_yaml(stream: IO[str] | IO[bytes] | str | bytes, name: str) -> YamlDocument:
     """Parse one YAML document strictly; raise :class:`YamlError` where it cannot.
 
     ``name`` is used only in messages. An empty document gives ``None``.
     """
-    loader = _CoreSchemaLoader(stream)
+    source = stream if isinstance(stream, str | bytes) else stream.read()
+    loader = _CoreSchemaLoader(source)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
@@ -100,8 +154,9 @@ def parse_yaml(stream: IO[str] | IO[bytes] | str, name: str) -> YamlDocument:
         # libyaml says only "cannot start any token" for most tabs.
         tab = "tab" in message or "cannot start any token" in message
         hint = "indent with spaces, not tabs" if tab else None
-        if hint is None and mark is not None and isinstance(stream, str):
-            hint = _flow_value_hint(stream, mark.line)
+        if hint is None and mark is not None:
+            text = source if isinstance(source, str) else source.decode("utf-8-sig", "replace")
+            hint = _flow_value_hint(text, mark.line)
         raise YamlError(
             Problem(
                 file=name,
@@ -118,9 +173,8 @@ def parse_yaml(stream: IO[str] | IO[bytes] | str, name: str) -> YamlDocument:
         ) from error
     finally:
         loader.dispose()
-    walker = _Walker(name)
-    data = walker.convert(node, ()) if node is not None else None
-    return YamlDocument(name=name, data=data, values=walker.values, keys=walker.keys)
+    data = _Walker(name).convert(node) if node is not None else None
+    return YamlDocument(name=name, data=data, source=source)
 
 
 _FLOW_VALUE = re.compile(r"^\s*(?:-\s+)?([^\s:#][^:#]*):\s+(\{[^:]*\}.*?)\s*$")
@@ -139,12 +193,10 @@ def _flow_value_hint(text: str, line: int) -> str | None:
 
 
 class _Walker:
-    """Turn a composed node tree into Python data, recording positions."""
+    """Turn a composed node tree into Python data, checking its tags and keys."""
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.values: dict[Path, tuple[int, int]] = {}
-        self.keys: dict[Path, tuple[int, int]] = {}
 
     def fail(self, node: yaml.Node, code: str, message: str, hint: str | None = None) -> YamlError:
         return YamlError(
@@ -158,19 +210,18 @@ class _Walker:
             )
         )
 
-    def convert(self, node: yaml.Node, path: Path) -> Any:
-        self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    def convert(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
                 raise self.fail(node, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
-            return self.convert_mapping(node, path)
+            return self.convert_mapping(node)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise self.fail(node, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
-            return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
+            return [self.convert(item) for item in node.value]
         return self.convert_scalar(node)
 
-    def convert_mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+    def convert_mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge" or (
@@ -186,15 +237,14 @@ class _Walker:
                     hint=f'quote it: "{key_node.value}"',
                 )
             if key in result:
-                first_line, _ = self.keys[(*path, key)]
+                first = next(other for other, _ in node.value if other.value == key)
                 raise self.fail(
                     key_node,
                     "yaml-duplicate-key",
-                    f"duplicate key {key!r} (first defined on line {first_line})",
+                    f"duplicate key {key!r} (first defined on line {first.start_mark.line + 1})",
                     hint="remove one of them",
                 )
-            self.keys[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = self.convert(value_node, (*path, key))
+            result[key] = self.convert(value_node)
         return result
 
     def convert_scalar(self, node: yaml.Node) -> Any:

@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from mzplan import yamlfile
 from mzplan.yamlfile import YamlError, parse_yaml
 
 
@@ -37,6 +38,48 @@ def test_positions_are_recorded_for_values_and_keys() -> None:
     assert document.values[()] == (1, 1)
 
 
+NESTED = (
+    "# a comment\n"
+    "plan: p\n"
+    "targets:\n"
+    "  - indicator: 养老床位\n"
+    '    "quoted key": {value: 1, text: "约 1 万"}\n'
+    "    milestones:\n"
+    "      - [2023, 2024]\n"
+    "      - year: 2025\n"
+    "empty:\n"
+)
+
+
+def test_positions_are_found_only_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    document = parse_yaml(NESTED, "f.yaml")
+    composed: list[object] = []
+    compose = yamlfile._CoreSchemaLoader.get_single_node
+
+    def counting(loader: yamlfile._CoreSchemaLoader) -> object:
+        composed.append(loader)
+        return compose(loader)
+
+    monkeypatch.setattr(yamlfile._CoreSchemaLoader, "get_single_node", counting)
+    assert composed == []
+    assert document.values[("targets", 0, "quoted key", "text")] == (5, 36)
+    assert document.keys[("targets", 0, "quoted key")] == (5, 5)
+    assert document.values[("targets", 0, "milestones", 0, 1)] == (7, 16)
+    assert document.values[("targets", 0, "milestones", 1, "year")] == (8, 15)
+    assert document.keys[("empty",)] == (9, 1)
+    assert document.values[()] == (2, 1)
+    assert len(composed) == 1  # once, for both
+
+
+def test_positions_of_bytes_with_a_byte_order_mark_are_those_of_the_text() -> None:
+    from_bytes = parse_yaml(b"\xef\xbb\xbf" + NESTED.encode(), "f.yaml")
+    from_text = parse_yaml(NESTED, "f.yaml")
+    assert from_bytes.data == from_text.data
+    assert from_bytes.values == from_text.values
+    assert from_bytes.keys == from_text.keys
+    assert len(from_text.values) == 15  # the root and every value under it
+
+
 def test_reads_binary_streams() -> None:
     assert parse_yaml(io.BytesIO("名称: 崇明区\n".encode()), "f.yaml").data == {"名称": "崇明区"}
 
@@ -59,6 +102,13 @@ def test_bad_yaml_is_a_located_problem(text: str, code: str, line: int) -> None:
     assert raised.value.problem.code == code
     assert raised.value.problem.line == line
     assert raised.value.problem.file == "f.yaml"
+
+
+def test_a_duplicate_key_names_the_line_of_the_first() -> None:
+    with pytest.raises(YamlError) as raised:
+        parse_yaml("a: 1\nb:\n  c: 2\n  d: 3\n  c: 4\n", "f.yaml")
+    assert raised.value.problem.message == "duplicate key 'c' (first defined on line 3)"
+    assert raised.value.problem.line == 5
 
 
 def test_empty_document_is_none() -> None:
