@@ -28,7 +28,7 @@ from mzplan.observation_store import read_observation_file
 from mzplan.observations import Observation
 from mzplan.problems import Finding, Positions, Problem, Report, place
 from mzplan.repository import Entry, Loaded, Repository, TargetEntry
-from mzplan.yamlfile import YamlDocument, YamlError, parse_yaml
+from mzplan.yamlfile import SourceMap, YamlDocument, YamlError, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -71,7 +71,9 @@ def load_repository(
     shown = display_dir if display_dir is not None else str(data_dir)
     data_files = files if files is not None else read_data_files(data_dir, targets=targets)
     problems: list[Problem] = []
-    documents: dict[str, YamlDocument] = {}
+    # Where the values of each file stand, to place a problem found later; not the data,
+    # which the models now hold (at national scale the YAML's data was 1 GB).
+    source_maps: dict[str, SourceMap] = {}
 
     def read(relative: str, model: type[M], required: bool) -> tuple[M | None, str]:
         name = f"{shown}/{relative}"
@@ -90,7 +92,7 @@ def load_repository(
         parsed, file_problems = validate_file(content, name, model)
         problems.extend(file_problems)
         if parsed is not None:
-            documents[name] = parsed[1]
+            source_maps[name] = parsed[1].source_map
         return (parsed[0] if parsed else None), name
 
     sources, sources_name = read("sources.yaml", SourcesFile, True)
@@ -138,9 +140,9 @@ def load_repository(
     )
     # Formula problems come from deriving values, so they sit at the formula in indicators.yaml.
     for finding in (*check_repository(repository), *repository.derivation[1]):
-        document = documents.get(finding.file)
-        values: Positions = document.values if document else {}
-        keys: Positions = document.keys if document else {}
+        source_map = source_maps.get(finding.file)
+        values: Positions = source_map.values if source_map else {}
+        keys: Positions = source_map.keys if source_map else {}
         problems.append(place(finding, values, keys))
     problems.extend(check_observations(repository))
     return Loaded(repository=repository, report=Report.of(problems))
@@ -192,7 +194,8 @@ def validate_file(
         return (model.model_validate(data), document), []
     except ValidationError as error:
         findings = findings_from_validation(error, name, model)
-        return None, [place(f, document.values, document.keys) for f in findings]
+        located = document.source_map
+        return None, [place(f, located.values, located.keys) for f in findings]
 
 
 def findings_from_validation(

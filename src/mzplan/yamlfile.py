@@ -70,17 +70,15 @@ _SCALAR_TAGS = {
 
 
 @dataclasses.dataclass(frozen=True)
-class YamlDocument:
-    """A parsed YAML file: its data, and where each value and key stands (1-based).
+class SourceMap:
+    """Where each value and key of a parsed YAML file stands (1-based line and column).
 
-    The positions are found only when asked for (a problem to place): the source
-    is composed again then. Recording them all as the file was read took a fifth
-    of the reading, and most of its memory (70 MB for the 3.7 MB of target files of
-    a city with 232 places), for files that nearly always hold no problem.
+    Found only when asked for (a problem to place): the source is composed again
+    then. Recording every position as the file was read took a fifth of the
+    reading, and most of its memory (70 MB for the 3.7 MB of target files of a city
+    with 232 places), for files that nearly always hold no problem.
     """
 
-    name: str
-    data: Any
     source: str | bytes = dataclasses.field(repr=False)
     """The YAML text, as it was parsed."""
 
@@ -106,6 +104,15 @@ class YamlDocument:
         if node is not None:
             _locate(node, (), values, keys)
         return values, keys
+
+
+@dataclasses.dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML file: its data, and where each value and key stands."""
+
+    name: str
+    data: Any
+    source_map: SourceMap
 
 
 def _locate(
@@ -174,7 +181,7 @@ def parse_yaml(stream: IO[str] | IO[bytes] | str | bytes, name: str) -> YamlDocu
     finally:
         loader.dispose()
     data = _Walker(name).convert(node) if node is not None else None
-    return YamlDocument(name=name, data=data, source=source)
+    return YamlDocument(name=name, data=data, source_map=SourceMap(source))
 
 
 _FLOW_VALUE = re.compile(r"^\s*(?:-\s+)?([^\s:#][^:#]*):\s+(\{[^:]*\}.*?)\s*$")

@@ -33,9 +33,9 @@ def test_plain_scalars_follow_the_core_schema(text: str, expected: object) -> No
 
 def test_positions_are_recorded_for_values_and_keys() -> None:
     document = parse_yaml("a:\n  - b: 1\n    c: [x, y]\n", "f.yaml")
-    assert document.values[("a", 0, "c", 1)] == (3, 12)
-    assert document.keys[("a", 0, "c")] == (3, 5)
-    assert document.values[()] == (1, 1)
+    assert document.source_map.values[("a", 0, "c", 1)] == (3, 12)
+    assert document.source_map.keys[("a", 0, "c")] == (3, 5)
+    assert document.source_map.values[()] == (1, 1)
 
 
 NESTED = (
@@ -62,12 +62,12 @@ def test_positions_are_found_only_when_asked_for(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(yamlfile._CoreSchemaLoader, "get_single_node", counting)
     assert composed == []
-    assert document.values[("targets", 0, "quoted key", "text")] == (5, 36)
-    assert document.keys[("targets", 0, "quoted key")] == (5, 5)
-    assert document.values[("targets", 0, "milestones", 0, 1)] == (7, 16)
-    assert document.values[("targets", 0, "milestones", 1, "year")] == (8, 15)
-    assert document.keys[("empty",)] == (9, 1)
-    assert document.values[()] == (2, 1)
+    assert document.source_map.values[("targets", 0, "quoted key", "text")] == (5, 36)
+    assert document.source_map.keys[("targets", 0, "quoted key")] == (5, 5)
+    assert document.source_map.values[("targets", 0, "milestones", 0, 1)] == (7, 16)
+    assert document.source_map.values[("targets", 0, "milestones", 1, "year")] == (8, 15)
+    assert document.source_map.keys[("empty",)] == (9, 1)
+    assert document.source_map.values[()] == (2, 1)
     assert len(composed) == 1  # once, for both
 
 
@@ -75,9 +75,9 @@ def test_positions_of_bytes_with_a_byte_order_mark_are_those_of_the_text() -> No
     from_bytes = parse_yaml(b"\xef\xbb\xbf" + NESTED.encode(), "f.yaml")
     from_text = parse_yaml(NESTED, "f.yaml")
     assert from_bytes.data == from_text.data
-    assert from_bytes.values == from_text.values
-    assert from_bytes.keys == from_text.keys
-    assert len(from_text.values) == 15  # the root and every value under it
+    assert from_bytes.source_map.values == from_text.source_map.values
+    assert from_bytes.source_map.keys == from_text.source_map.keys
+    assert len(from_text.source_map.values) == 15  # the root and every value under it
 
 
 def test_reads_binary_streams() -> None:
