@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/run.py            # everything (about 7 minutes on 2 CPUs)
+    .venv/bin/python bench/run.py            # everything (about 6 minutes on 2 CPUs)
     .venv/bin/python bench/run.py --quick    # no national scale, a 200,000-row import
 
 Every figure is a whole process (``subprocess``), the median of several runs, with its peak

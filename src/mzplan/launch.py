@@ -8,6 +8,7 @@ snapshot drifts from the application (``tests/performance/test_startup.py`` says
 regenerate it). The read-only commands of :data:`KEPT_COMMANDS` go through the output
 cache (:mod:`mzplan.output_cache`), which answers a repeated invocation on unchanged
 data without the command line. Every other invocation goes to :func:`mzplan.cli.main`.
+When the command is done, :func:`leave` ends the process without Python's teardown.
 """
 
 from __future__ import annotations
@@ -63,7 +64,9 @@ def leave(code: int) -> NoReturn:
     (``mypy.util.hard_exit``), what Python's exit does that matters is done here
     (the :mod:`atexit` handlers, flushing stdout and stderr) and the process ends
     without the rest. Every thread mzplan starts has ended by then (its pools are
-    joined where they are used); Arrow's idle workers end with the process.
+    joined where they are used); Arrow's idle workers end with the process. No
+    finalizer runs: a file must be closed (a ``with`` block) before its command
+    returns, as every file mzplan writes is.
     """
     import atexit
     import contextlib  # already loaded by typing
