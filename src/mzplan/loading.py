@@ -71,8 +71,8 @@ def load_repository(
     shown = display_dir if display_dir is not None else str(data_dir)
     data_files = files if files is not None else read_data_files(data_dir, targets=targets)
     problems: list[Problem] = []
-    # Where the values of each file stand, to place a problem found later; not the data,
-    # which the models now hold (at national scale the YAML's data was 1 GB).
+    # Where the values of each file stand, to place a problem found later; not the parsed
+    # data, which the models now hold (0.3 GB of a national-scale validate's peak).
     source_maps: dict[str, SourceMap] = {}
 
     def read(relative: str, model: type[M], required: bool) -> tuple[M | None, str]:

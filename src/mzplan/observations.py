@@ -5,8 +5,8 @@ light slotted dataclasses rather than pydantic models; the reader validates
 each field itself. They are not frozen, though nothing changes one once it is
 made: a frozen dataclass sets each field through ``object.__setattr__``, which
 made an observation five times dearer to build (0.2 s of a city-scale ``status``
-that reads 278,400 of them). Nothing hashes them either; made anew, they are equal
-by value.
+that reads 278,400 of them). So they are not hashable either (nothing hashes
+them); they compare by value.
 """
 
 from __future__ import annotations

@@ -8,10 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from mzplan.cli import app
+
+
+def _buffered() -> dict[str, str]:
+    """Return the test's environment with stdout buffered, as it is when not set otherwise."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 
 
 def _mzplan(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
@@ -19,13 +23,15 @@ def _mzplan(*arguments: str, **environment: str) -> subprocess.CompletedProcess[
         [sys.executable, "-m", "mzplan", *arguments],
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100", "MZPLAN_DATA": "", **environment},
+        env={**_buffered(), "NO_COLOR": "1", "COLUMNS": "100", "MZPLAN_DATA": "", **environment},
         check=False,
     )
 
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_buffered(), check=False
+    )
 
 
 def test_leave_runs_the_exit_handlers_and_flushes_before_it_ends() -> None:
@@ -58,13 +64,12 @@ def test_leave_when_the_reader_of_stdout_has_gone() -> None:
         "sys.stdout.write('still buffered')\n"
         "leave(0)\n"
     )
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     process = subprocess.Popen(
         [sys.executable, "-c", code],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=environment,
+        env=_buffered(),
     )
     assert process.stdin is not None and process.stdout is not None
     assert process.stderr is not None
@@ -98,17 +103,10 @@ def test_the_whole_output_is_written_before_the_process_ends() -> None:
     assert isinstance(json.loads(ran.stdout), list)  # the array is closed: nothing cut off
 
 
-@pytest.mark.parametrize(
-    ("arguments", "code", "message"),
-    [
-        (["status", "--as-of", "someday"], 2, "--as-of 'someday' is not a date or a year"),
-        (["--version"], 0, ""),
-    ],
-)
-def test_exit_codes_and_messages_are_kept(arguments: list[str], code: int, message: str) -> None:
-    ran = _mzplan(*arguments)
-    assert ran.returncode == code
-    assert message in ran.stderr
+def test_bad_usage_exits_2_with_its_message() -> None:
+    ran = _mzplan("status", "--as-of", "someday")
+    assert ran.returncode == 2
+    assert "--as-of 'someday' is not a date or a year" in ran.stderr
 
 
 def test_bad_data_exits_1_with_its_messages(tmp_path: Path) -> None:
