@@ -220,6 +220,19 @@ def _run(
     )
 
 
+def _kept_once(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[output_cache.CommandLine, list[int], Callable[[], output_cache.DataDirs]]:
+    """Return a fake command line whose output one run has kept (see :func:`_command`).
+
+    Called in the test itself, not a fixture: pytest sets its own stdout between the two.
+    """
+    _Streams(monkeypatch)
+    command = _command(data)
+    _run(data, command)
+    return command
+
+
 def test_a_kept_output_is_printed_again_with_its_exit_code(
     data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -233,11 +246,9 @@ def test_a_kept_output_is_printed_again_with_its_exit_code(
 
 
 def test_another_day_is_a_miss(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _Streams(monkeypatch)
-    command = _command(data)
-    _run(data, command)
-    _run(data, command, day=TODAY + datetime.timedelta(days=1))
-    assert command[1] == [1, 1]
+    kept = _kept_once(data, monkeypatch)
+    _run(data, kept, day=TODAY + datetime.timedelta(days=1))
+    assert kept[1] == [1, 1]
 
 
 @pytest.mark.parametrize(
@@ -282,29 +293,25 @@ def test_a_run_that_loads_no_data_is_not_kept(
 def test_a_broken_entry_is_ignored_and_rewritten(
     data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _Streams(monkeypatch)
-    command = _command(data)
-    _run(data, command)
+    kept = _kept_once(data, monkeypatch)
     (entry,) = _entries(private_cache)
     entry.write_bytes(output_cache.FORMAT + b"{not json\n")
-    _run(data, command)
-    _run(data, command)
-    assert command[1] == [1, 1]
+    _run(data, kept)
+    _run(data, kept)
+    assert kept[1] == [1, 1]
     assert output_cache.Entry.decode(entry.read_bytes()) is not None
 
 
 def test_an_entry_in_a_directory_others_can_write_is_not_read(
     data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _Streams(monkeypatch)
-    command = _command(data)
-    _run(data, command)
+    kept = _kept_once(data, monkeypatch)
     private_cache.chmod(0o777)
     try:
-        _run(data, command)
+        _run(data, kept)
     finally:
         private_cache.chmod(0o700)
-    assert command[1] == [1, 1]
+    assert kept[1] == [1, 1]
 
 
 def test_an_entry_round_trips() -> None:
